@@ -1,0 +1,1 @@
+"""ChipCommons core layer."""

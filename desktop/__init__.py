@@ -1,0 +1,1 @@
+"""ChipCommons desktop layer."""

@@ -1,0 +1,1 @@
+"""ChipCommons remote layer."""
