@@ -1,0 +1,172 @@
+"""Accounts: organisations, users, roles and SSH public keys (domain functions)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from cryptography.hazmat.primitives.serialization import load_ssh_public_key
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import Conflict, InvalidInput, NotFound
+from core.models.accounts import ROLES, Organisation, OrgKind, SshKey, User, UserRole
+from core.timeutil import utcnow
+
+LOGIN_RE = re.compile(r"^[a-z_][a-z0-9._-]{0,63}$")
+ORG_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+ALLOWED_KEY_TYPES = frozenset({
+    "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+    "ssh-rsa", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
+})
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    code: str
+    name_en: str
+    name_ko: str
+    kind: str
+    eligible_from: date | None
+    eligible_until: date | None
+    suspended: bool
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    login: str
+    name_en: str
+    name_ko: str
+    email: str
+    org: str
+    org_kind: str
+    roles: tuple[str, ...]
+    disabled: bool
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    key_type: str
+    key_data: str
+    comment: str
+    fingerprint: str
+
+    @property
+    def openssh(self) -> str:
+        return f"{self.key_type} {self.key_data}" + (f" {self.comment}" if self.comment else "")
+
+
+def org_info(org: Organisation) -> OrgInfo:
+    return OrgInfo(org.code, org.name_en, org.name_ko, org.kind, org.eligible_from,
+                   org.eligible_until, org.suspended)
+
+
+def user_info(user: User) -> UserInfo:
+    return UserInfo(user.login, user.name_en, user.name_ko, user.email, user.organisation.code,
+                    user.organisation.kind, tuple(sorted(user.roles)), user.disabled)
+
+
+def parse_public_key(text: str) -> PublicKey:
+    """Parse one OpenSSH public key line (``type base64 [comment]``) and fingerprint it."""
+    parts = text.strip().split(None, 2)
+    if len(parts) < 2:
+        raise InvalidInput("not an OpenSSH public key line (expected 'type base64 [comment]')")
+    key_type, key_data = parts[0], parts[1]
+    comment = parts[2].strip() if len(parts) > 2 else ""
+    if key_type not in ALLOWED_KEY_TYPES:
+        raise InvalidInput(f"key type {key_type!r} is not accepted (use Ed25519, ECDSA or RSA)",
+                           key_type=key_type)
+    try:
+        blob = base64.b64decode(key_data, validate=True)
+        if not key_type.startswith("sk-"):
+            load_ssh_public_key(f"{key_type} {key_data}".encode())
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(f"the public key does not decode: {exc}") from exc
+    digest = base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+    return PublicKey(key_type, key_data, comment, f"SHA256:{digest}")
+
+
+def get_org(session: Session, code: str) -> Organisation:
+    org = session.scalar(select(Organisation).where(Organisation.code == code))
+    if org is None:
+        raise NotFound(f"no organisation {code!r}", org=code)
+    return org
+
+
+def get_user(session: Session, login: str) -> User:
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None:
+        raise NotFound(f"no user {login!r}", user=login)
+    return user
+
+
+def add_org(session: Session, code: str, name_en: str, kind: str, *, name_ko: str = "",
+            eligible_from: date | None = None, eligible_until: date | None = None) -> Organisation:
+    if not ORG_CODE_RE.match(code):
+        raise InvalidInput(f"organisation code {code!r} must be letters, digits, . _ -")
+    if kind not in {k.value for k in OrgKind}:
+        kinds = ", ".join(k.value for k in OrgKind)
+        raise InvalidInput(f"organisation kind must be one of {kinds}")
+    if eligible_from and eligible_until and eligible_until < eligible_from:
+        raise InvalidInput("eligibility ends before it starts")
+    if session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
+        raise Conflict(f"organisation {code!r} already exists", org=code)
+    org = Organisation(code=code, name_en=name_en, name_ko=name_ko, kind=kind,
+                       eligible_from=eligible_from, eligible_until=eligible_until)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def add_user(session: Session, login: str, *, org: str, roles: list[str], name_en: str = "",
+             name_ko: str = "", email: str = "") -> User:
+    if not LOGIN_RE.match(login):
+        raise InvalidInput(f"login {login!r} must start with a letter and use a-z 0-9 . _ -")
+    bad = [r for r in roles if r not in ROLES]
+    if bad or not roles:
+        raise InvalidInput(f"roles must be among {', '.join(ROLES)}", roles=roles)
+    if session.scalar(select(User.id).where(User.login == login)) is not None:
+        raise Conflict(f"user {login!r} already exists", user=login)
+    organisation = get_org(session, org)
+    user = User(login=login, name_en=name_en or login, name_ko=name_ko, email=email,
+                org_id=organisation.id)
+    user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_key(session: Session, user: User, key: PublicKey) -> SshKey:
+    existing = session.scalar(select(SshKey).where(SshKey.fingerprint == key.fingerprint))
+    if existing is not None:
+        raise Conflict(f"key {key.fingerprint} is already registered", fingerprint=key.fingerprint)
+    row = SshKey(user_id=user.id, key_type=key.key_type, key_data=key.key_data,
+                 comment=key.comment, fingerprint=key.fingerprint)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def revoke_key(session: Session, fingerprint: str) -> SshKey:
+    row = session.scalar(select(SshKey).where(SshKey.fingerprint == fingerprint))
+    if row is None:
+        raise NotFound(f"no key {fingerprint}")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    return row
+
+
+def key_is_active(session: Session, fingerprint: str) -> bool:
+    row = session.scalar(select(SshKey).where(SshKey.fingerprint == fingerprint))
+    return row is not None and row.revoked_at is None
+
+
+def list_users(session: Session) -> list[UserInfo]:
+    return [user_info(u) for u in session.scalars(select(User).order_by(User.login))]
+
+
+def list_orgs(session: Session) -> list[OrgInfo]:
+    return [org_info(o) for o in session.scalars(select(Organisation).order_by(Organisation.code))]

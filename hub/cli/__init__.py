@@ -1,0 +1,1 @@
+"""Command lines: ``chipcommons-hub`` (centre side) and the ``chipcommons`` verbs (client)."""
