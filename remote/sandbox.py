@@ -1,0 +1,590 @@
+"""The job wrapper: runs one job in its workspace, confined and limited, and writes its end.
+
+``python -m remote.sandbox run WORKSPACE`` is what every scheduler starts (a detached process
+for ``local``, the batch script for ``slurm``). It reads ``job.json``, runs the command and
+writes ``status.json`` with the outcome. Confinement:
+
+* bubblewrap: new user, PID, network, IPC and UTS namespaces (no network at all), ``/``
+  read-only, fresh ``/proc``, ``/dev`` and ``/tmp``, the workspace root and private host paths
+  hidden under empty tmpfs mounts, then only this job's ``inputs/`` (read-only), ``work/`` and
+  ``out/`` bound back; ``--die-with-parent`` so killing bwrap kills the whole PID namespace.
+* When the wrapper runs as root it drops the job to a dedicated unprivileged uid taken from a
+  range (one uid per running job, held by a lock file). ``RLIMIT_NPROC`` is not enforced for
+  root (nor for root mapped into a user namespace), so this is what contains a fork bomb.
+* Limits: wall time (the wrapper kills the sandbox at the deadline: ``time_limit``), memory
+  (``RLIMIT_AS``; an allocation failure reads as ``memory_limit``), processes
+  (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``), no core files, and output: stdout/stderr
+  pass through the wrapper, which keeps the first ``output_bytes`` of each and discards the
+  rest, so a chatty job is capped yet still finishes.
+
+Without bubblewrap the wrapper refuses to run the job (``infrastructure_error``) unless the
+farm's config says ``unsafe: true``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import errno
+import fcntl
+import json
+import os
+import re
+import resource
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.errors import InfrastructureError, InvalidInput
+from core.timeutil import utcnow
+from remote.workspace import Workspace, write_json_atomic
+
+GiB = 1 << 30
+MiB = 1 << 20
+TAIL_BYTES = 64 * 1024
+KILL_DRAIN_SECONDS = 5.0
+MEMORY_PATTERNS = re.compile(
+    rb"MemoryError|Cannot allocate memory|std::bad_alloc|[Oo]ut of memory|"
+    rb"failed to allocate|memory exhausted|mmap\(\) failed")
+
+
+class RunOutcome(enum.StrEnum):
+    """How a job ended (``success`` … ``infrastructure_error`` match :class:`Outcome`)."""
+
+    SUCCESS = "success"
+    RUNTIME_ERROR = "runtime_error"
+    TIME_LIMIT = "time_limit"
+    MEMORY_LIMIT = "memory_limit"
+    CANCELLED = "cancelled"
+    INFRASTRUCTURE_ERROR = "infrastructure_error"
+
+
+class JobLimits(BaseModel):
+    """Per-job limits the wrapper enforces."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    wall_seconds: float = Field(default=3600.0, gt=0)
+    memory_bytes: int | None = Field(default=2 * GiB, gt=0)
+    output_bytes: int = Field(default=64 * MiB, ge=0)
+    file_bytes: int | None = Field(default=1 * GiB, gt=0)
+    max_processes: int = Field(default=256, gt=0)
+    cpus: int = Field(default=1, gt=0)
+
+
+DEFAULT_HIDE = ("/home", "/root", "/run", "/var/tmp", "/srv", "/mnt", "/media")
+
+
+class SandboxSettings(BaseModel):
+    """How jobs are confined on this farm (the ``sandbox:`` section of the farm config)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    unsafe: bool = False
+    bwrap: str = "bwrap"
+    uid_first: int = Field(default=61000, gt=0)
+    uid_count: int = Field(default=1000, gt=0)
+    lock_dir: str = "/run/chipcommons/sandbox-uids"
+    hide: tuple[str, ...] = DEFAULT_HIDE
+    ro_binds: tuple[str, ...] = ()
+
+
+class JobFile(BaseModel):
+    """``job.json``: what the wrapper runs. Written at submit, read by the wrapper."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    job_id: str
+    command: list[str] = Field(min_length=1)
+    env: dict[str, str] = Field(default_factory=dict)
+    limits: JobLimits = Field(default_factory=JobLimits)
+    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+
+    def write(self, ws: Workspace) -> None:
+        write_json_atomic(ws.job_file, self.model_dump(mode="json"))
+
+    @classmethod
+    def read(cls, ws: Workspace) -> JobFile:
+        return cls.model_validate_json(ws.job_file.read_text(encoding="utf-8"))
+
+
+class FinalStatus(BaseModel):
+    """``status.json``: how the job ended. Written once, atomically."""
+
+    outcome: RunOutcome
+    exit_code: int | None = None
+    signal: int | None = None
+    started: datetime | None = None
+    ended: datetime
+    wall_seconds: float | None = None
+    max_rss_kb: int | None = None
+    stdout_bytes: int = 0
+    stderr_bytes: int = 0
+    output_truncated: bool = False
+    sandboxed: bool = False
+    source: str = "wrapper"
+    message: str = ""
+
+    def write(self, ws: Workspace) -> None:
+        write_json_atomic(ws.status_file, self.model_dump(mode="json"))
+
+
+def read_status(ws: Workspace) -> FinalStatus | None:
+    """The job's final status, or None while it has not ended."""
+    try:
+        text = ws.status_file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    return FinalStatus.model_validate_json(text)
+
+
+def write_status_once(ws: Workspace, status: FinalStatus) -> FinalStatus:
+    """Write ``status`` unless a status exists already (the first writer wins)."""
+    existing = read_status(ws)
+    if existing is not None:
+        return existing
+    status.write(ws)
+    return status
+
+
+# --- availability -----------------------------------------------------------------------------
+
+
+def find_bwrap(settings: SandboxSettings) -> str | None:
+    """The bubblewrap executable, or None if it is absent."""
+    if os.sep in settings.bwrap:
+        return settings.bwrap if os.access(settings.bwrap, os.X_OK) else None
+    return shutil.which(settings.bwrap)
+
+
+def require_sandbox(settings: SandboxSettings) -> str | None:
+    """Refuse (InfrastructureError) when bubblewrap is missing and ``unsafe`` is not set.
+    Returns the bwrap path, or None when running unsandboxed is allowed."""
+    path = find_bwrap(settings)
+    if path is None and not settings.unsafe:
+        raise InfrastructureError(
+            f"bubblewrap ({settings.bwrap}) not found: the farm refuses to run jobs without a "
+            "sandbox (set sandbox.unsafe: true in the farm config to allow it)",
+            bwrap=settings.bwrap)
+    return path
+
+
+# --- process identity -------------------------------------------------------------------------
+
+
+def process_starttime(pid: int) -> int | None:
+    """Start time (clock ticks since boot) of a live, non-zombie process; None otherwise."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
+    fields = raw[raw.rindex(")") + 2:].split()
+    if fields[0] in ("Z", "X"):
+        return None
+    return int(fields[19])
+
+
+def read_pid_file(ws: Workspace) -> dict[str, object] | None:
+    try:
+        data = json.loads(ws.pid_file.read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def wrapper_alive(ws: Workspace) -> bool | None:
+    """True/False for a wrapper on this host; None if there is no pid file or it is another
+    host's."""
+    info = read_pid_file(ws)
+    if info is None or info.get("host") != socket.gethostname():
+        return None
+    pid = int(str(info["pid"]))
+    return process_starttime(pid) == info.get("starttime")
+
+
+def signal_wrapper(ws: Workspace, signum: int = signal.SIGTERM) -> bool:
+    """Signal the wrapper named in the pid file if it is still that process."""
+    info = read_pid_file(ws)
+    if info is None or info.get("host") != socket.gethostname():
+        return False
+    pid = int(str(info["pid"]))
+    if process_starttime(pid) != info.get("starttime"):
+        return False
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+# --- the wrapper ------------------------------------------------------------------------------
+
+
+class _UidLease:
+    """A dedicated uid for one job, held by an flock on ``<lock_dir>/<uid>.lock``."""
+
+    def __init__(self, settings: SandboxSettings) -> None:
+        lock_dir = Path(settings.lock_dir)
+        lock_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        start = os.getpid() % settings.uid_count
+        for i in range(settings.uid_count):
+            uid = settings.uid_first + (start + i) % settings.uid_count
+            fd = os.open(lock_dir / f"{uid}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            self.uid = uid
+            self._fd = fd
+            return
+        raise InfrastructureError("no free sandbox uid", first=settings.uid_first,
+                                  count=settings.uid_count)
+
+    def kill_all(self) -> None:
+        """SIGKILL every process running as this uid (it is ours alone while we hold it)."""
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - child
+            try:
+                os.setgroups([])
+                os.setgid(self.uid)
+                os.setuid(self.uid)
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                pass
+            os._exit(0)
+        os.waitpid(pid, 0)
+
+    def release(self) -> None:
+        os.close(self._fd)
+
+
+def _count_processes(uid: int) -> int:
+    n = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    n += 1
+            except FileNotFoundError:
+                continue
+    return n
+
+
+def _chown_tree(path: Path, uid: int) -> None:
+    os.chown(path, uid, uid, follow_symlinks=False)
+    for dirpath, dirs, files in os.walk(path):
+        for name in dirs + files:
+            os.chown(os.path.join(dirpath, name), uid, uid, follow_symlinks=False)
+
+
+def _job_env(ws: Workspace, job: JobFile) -> dict[str, str]:
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": str(ws.work),
+        "TMPDIR": "/tmp",
+        "CHIPCOMMONS_JOB_ID": job.job_id,
+        "CHIPCOMMONS_INPUTS": str(ws.inputs),
+        "CHIPCOMMONS_WORK": str(ws.work),
+        "CHIPCOMMONS_OUT": str(ws.out),
+    }
+    env.update(job.env)
+    return env
+
+
+def build_bwrap_argv(bwrap: str, ws: Workspace, job: JobFile, env: dict[str, str],
+                     uid: int | None = None) -> list[str]:
+    """The bubblewrap command line for ``job`` in ``ws`` (paths inside = paths outside).
+
+    With ``uid`` (the wrapper runs as root) bwrap sets the sandbox up with root's rights and
+    ``setpriv`` drops the job to ``uid`` with no capabilities; without it bwrap runs as the
+    calling account inside a new user namespace."""
+    s = job.sandbox
+    argv = [bwrap, "--die-with-parent", "--new-session"]
+    if uid is None:
+        argv += ["--unshare-all", "--unshare-user", "--disable-userns"]
+    else:
+        argv += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+                 "--unshare-cgroup-try"]
+    argv += ["--hostname", "sandbox",
+             "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for hidden in s.hide:
+        if os.path.isdir(hidden) and not os.path.islink(hidden):
+            argv += ["--tmpfs", hidden]
+    argv += ["--tmpfs", str(ws.path.parent), "--perms", "0711", "--dir", str(ws.path)]
+    for extra in s.ro_binds:
+        argv += ["--ro-bind-try", extra, extra]
+    argv += ["--ro-bind", str(ws.inputs), str(ws.inputs),
+             "--bind", str(ws.work), str(ws.work),
+             "--bind", str(ws.out), str(ws.out),
+             "--chdir", str(ws.work), "--clearenv"]
+    for key, value in env.items():
+        argv += ["--setenv", key, value]
+    argv.append("--")
+    if uid is not None:
+        argv += [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={uid}",
+                 f"--regid={uid}", "--clear-groups", "--no-new-privs", "--inh-caps=-all",
+                 "--bounding-set=-all", "--"]
+    return [*argv, *job.command]
+
+
+class _Runner:
+    """One run of the wrapper: state that lives only as long as the job."""
+
+    def __init__(self, ws: Workspace, job: JobFile) -> None:
+        self.ws = ws
+        self.job = job
+        self.cancelled = False
+        self.timed_out = False
+        self.out_bytes = {"stdout": 0, "stderr": 0}
+        self.truncated = False
+        self.stderr_tail = b""
+        self.started = utcnow()
+        self.t0 = time.monotonic()
+
+    def _end(self, outcome: RunOutcome, message: str, **kw: object) -> FinalStatus:
+        return FinalStatus.model_validate({
+            "outcome": outcome, "started": self.started, "ended": utcnow(),
+            "wall_seconds": round(time.monotonic() - self.t0, 3), "message": message, **kw})
+
+    def on_term(self, _signum: int, _frame: FrameType | None) -> None:
+        self.cancelled = True
+
+    def limits_preexec(self, nproc: int | None) -> None:
+        lim = self.job.limits
+        if lim.memory_bytes is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (lim.memory_bytes, lim.memory_bytes))
+        if lim.file_bytes is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (lim.file_bytes, lim.file_bytes))
+        if nproc is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    def run(self) -> FinalStatus:
+        ws, job = self.ws, self.job
+        end = self._end
+        if ws.cancel_file.exists():
+            return end(RunOutcome.CANCELLED, "cancelled before start")
+        if not ws.is_sealed():
+            return end(RunOutcome.INFRASTRUCTURE_ERROR, "inputs are not sealed (staging "
+                       "incomplete); refusing to run")
+        try:
+            bwrap = require_sandbox(job.sandbox)
+        except InfrastructureError as exc:
+            return end(RunOutcome.INFRASTRUCTURE_ERROR, exc.message)
+
+        lease: _UidLease | None = None
+        popen_kw: dict[str, object] = {}
+        env = _job_env(ws, job)
+        if os.geteuid() == 0:
+            lease = _UidLease(job.sandbox)
+            _chown_tree(ws.work, lease.uid)
+            _chown_tree(ws.out, lease.uid)
+            nproc: int | None = job.limits.max_processes
+            if bwrap is None:  # unsafe mode: drop to the uid directly
+                popen_kw = {"user": lease.uid, "group": lease.uid, "extra_groups": []}
+                os.chmod(ws.path, 0o711)  # the uid must reach work/ and out/
+        else:
+            # Without root there is no dedicated uid: the budget sits on top of what this
+            # account already runs. The PID namespace and the wall-time kill still apply.
+            nproc = _count_processes(os.getuid()) + job.limits.max_processes
+        if bwrap is not None:
+            argv = build_bwrap_argv(bwrap, ws, job, env, lease.uid if lease else None)
+            cwd = str(ws.path)
+            run_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        else:
+            argv = list(job.command)
+            cwd = str(ws.work)
+            run_env = env
+        try:
+            return self._supervise(argv, cwd, run_env, popen_kw, nproc, lease, bwrap)
+        finally:
+            if lease is not None:
+                lease.kill_all()
+                lease.release()
+
+    def _supervise(self, argv: list[str], cwd: str, env: dict[str, str],
+                   popen_kw: dict[str, object], nproc: int | None, lease: _UidLease | None,
+                   bwrap: str | None) -> FinalStatus:
+        ws, lim = self.ws, self.job.limits
+        logs = {s: os.open(ws.log(s), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
+                           0o644) for s in ("stdout", "stderr")}
+        try:
+            proc = subprocess.Popen(
+                argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, start_new_session=True, close_fds=True,
+                preexec_fn=lambda: self.limits_preexec(nproc), **popen_kw)  # type: ignore[call-overload]
+        except OSError as exc:
+            for fd in logs.values():
+                os.close(fd)
+            return self._end(RunOutcome.INFRASTRUCTURE_ERROR, f"cannot start the job: {exc}")
+        assert proc.stdout is not None and proc.stderr is not None
+        sel = selectors.DefaultSelector()
+        for stream, pipe in (("stdout", proc.stdout), ("stderr", proc.stderr)):
+            os.set_blocking(pipe.fileno(), False)
+            sel.register(pipe.fileno(), selectors.EVENT_READ, stream)
+        deadline = time.monotonic() + lim.wall_seconds
+        kill_at: float | None = None
+        while sel.get_map():
+            now = time.monotonic()
+            if kill_at is None and (self.cancelled or now >= deadline):
+                self.timed_out = not self.cancelled
+                self._kill(proc, lease)
+                kill_at = now
+            if kill_at is not None and now - kill_at > KILL_DRAIN_SECONDS:
+                break  # something outside the sandbox holds the pipes; stop waiting
+            timeout = max(0.0, min(deadline - now, 0.5)) if kill_at is None else 0.2
+            for key, _ in sel.select(timeout):
+                self._pump(sel, key.fd, str(key.data), logs)
+        for key in list(sel.get_map().values()):
+            sel.unregister(key.fd)
+        sel.close()
+        proc.stdout.close()
+        proc.stderr.close()
+        for fd in logs.values():
+            os.close(fd)
+        while True:
+            try:
+                _, wstatus, rusage = os.wait4(proc.pid, 0)
+                break
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                wstatus, rusage = 0, None
+                break
+        proc.returncode = os.waitstatus_to_exitcode(wstatus)
+        return self._status(proc.returncode, rusage, bwrap is not None)
+
+    def _pump(self, sel: selectors.BaseSelector, fd: int, stream: str,
+              logs: dict[str, int]) -> None:
+        try:
+            data = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            if exc.errno != errno.EIO:
+                raise
+            data = b""
+        if not data:
+            sel.unregister(fd)
+            return
+        if stream == "stderr":
+            self.stderr_tail = (self.stderr_tail + data)[-TAIL_BYTES:]
+        room = self.job.limits.output_bytes - self.out_bytes[stream]
+        if room > 0:
+            chunk = data[:room]
+            os.write(logs[stream], chunk)
+            self.out_bytes[stream] += len(chunk)
+        if len(data) > max(room, 0):
+            self.truncated = True
+
+    def _kill(self, proc: subprocess.Popen[bytes], lease: _UidLease | None) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        if lease is not None:
+            lease.kill_all()
+
+    def _status(self, code: int, rusage: resource.struct_rusage | None,
+                sandboxed: bool) -> FinalStatus:
+        lim = self.job.limits
+        exit_code: int | None = code if code >= 0 else None
+        sig: int | None = -code if code < 0 else None
+        if sandboxed and code > 128:  # bwrap reports a signalled child as 128 + N
+            sig, exit_code = code - 128, None
+        extra: dict[str, object] = {
+            "exit_code": exit_code, "signal": sig,
+            "max_rss_kb": rusage.ru_maxrss if rusage is not None else None,
+            "stdout_bytes": self.out_bytes["stdout"], "stderr_bytes": self.out_bytes["stderr"],
+            "output_truncated": self.truncated, "sandboxed": sandboxed,
+        }
+        note = (f"; output capped at {lim.output_bytes} bytes per stream"
+                if self.truncated else "")
+        finish = self._end
+        if self.cancelled:
+            return finish(RunOutcome.CANCELLED, "cancelled" + note, **extra)
+        if self.timed_out:
+            return finish(RunOutcome.TIME_LIMIT,
+                          f"killed at the wall-time limit of {lim.wall_seconds:g} s" + note,
+                          **extra)
+        if exit_code == 0:
+            return finish(RunOutcome.SUCCESS, "ok" + note, **extra)
+        if lim.memory_bytes is not None and MEMORY_PATTERNS.search(self.stderr_tail):
+            return finish(RunOutcome.MEMORY_LIMIT,
+                          f"ran out of memory (limit {lim.memory_bytes} bytes)" + note, **extra)
+        if sig == signal.SIGXFSZ:
+            return finish(RunOutcome.RUNTIME_ERROR,
+                          f"a file exceeded the size limit of {lim.file_bytes} bytes" + note,
+                          **extra)
+        what = f"killed by signal {sig}" if sig is not None else f"exit code {exit_code}"
+        return finish(RunOutcome.RUNTIME_ERROR, what + note, **extra)
+
+
+def run_job(ws: Workspace) -> FinalStatus:
+    """Run the job described by ``ws/job.json`` and write ``status.json`` (the wrapper body).
+
+    Writes ``wrapper.pid`` first so a scheduler can tell a live wrapper from a dead one."""
+    write_json_atomic(ws.pid_file, {"pid": os.getpid(), "host": socket.gethostname(),
+                                    "starttime": process_starttime(os.getpid())})
+    existing = read_status(ws)
+    if existing is not None:
+        return existing  # already ended (e.g. cancelled while queued): never run twice
+    try:
+        job = JobFile.read(ws)
+    except (OSError, ValueError) as exc:
+        status = FinalStatus(outcome=RunOutcome.INFRASTRUCTURE_ERROR, ended=utcnow(),
+                             message=f"unreadable job.json: {exc}")
+        return write_status_once(ws, status)
+    runner = _Runner(ws, job)
+    signal.signal(signal.SIGTERM, runner.on_term)
+    signal.signal(signal.SIGINT, runner.on_term)
+    try:
+        status = runner.run()
+    except Exception as exc:  # the wrapper must always leave a status behind
+        status = FinalStatus(outcome=RunOutcome.INFRASTRUCTURE_ERROR, ended=utcnow(),
+                             message=f"wrapper failed: {type(exc).__name__}: {exc}")
+    return write_status_once(ws, status)
+
+
+def wrapper_argv(ws: Workspace, python: str | None = None) -> list[str]:
+    """The command line that runs the wrapper for ``ws`` (the same for every scheduler)."""
+    return [python or sys.executable, "-m", "remote.sandbox", "run", str(ws.path)]
+
+
+def package_root() -> Path:
+    """The directory that holds the ``remote`` package (goes on the wrapper's PYTHONPATH)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 2 or args[0] != "run":
+        print("usage: python -m remote.sandbox run WORKSPACE", file=sys.stderr)
+        return 2
+    path = Path(args[1])
+    if not path.is_dir():
+        print(f"remote.sandbox: no workspace at {path}", file=sys.stderr)
+        return 2
+    try:
+        status = run_job(Workspace(path))
+    except InvalidInput as exc:
+        print(f"remote.sandbox: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"remote.sandbox: {status.outcome.value}: {status.message}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

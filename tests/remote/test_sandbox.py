@@ -1,0 +1,265 @@
+"""The job wrapper under real bubblewrap: isolation, limits, output cap, refusal without a
+sandbox, cancellation and log streaming."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import textwrap
+import time
+from pathlib import Path
+
+from remote.sandbox import (
+    JobFile,
+    RunOutcome,
+    SandboxSettings,
+    build_bwrap_argv,
+    read_status,
+    run_job,
+    signal_wrapper,
+    wrapper_argv,
+)
+from remote.workspace import Workspace, read_log
+from tests.remote.conftest import JOB_PYTHON, REPO, MakeJob, sandbox_processes
+
+PROBE = textwrap.dedent("""
+    import os, socket, sys
+    victim = sys.argv[1]
+    root = os.path.dirname(victim)
+
+    def attempt(label, fn):
+        try:
+            fn()
+            print(label, "ALLOWED")
+        except OSError as exc:
+            print(label, "DENIED", type(exc).__name__)
+
+    attempt("read-victim-input", lambda: open(victim + "/inputs/secret.v").read())
+    attempt("read-victim-out", lambda: open(victim + "/out/result.txt").read())
+    attempt("list-victim", lambda: os.listdir(victim))
+    attempt("write-victim", lambda: open(victim + "/work/planted", "w").write("x"))
+    attempt("write-root", lambda: open(root + "/planted", "w").write("x"))
+    attempt("write-etc", lambda: open("/etc/planted", "w").write("x"))
+    attempt("write-usr", lambda: open("/usr/planted", "w").write("x"))
+    attempt("write-own-inputs", lambda: open("../inputs/planted", "w").write("x"))
+    attempt("read-shadow", lambda: open("/etc/shadow").read())
+    attempt("write-own-work", lambda: open("mine.txt", "w").write("ok"))
+    attempt("write-own-out", lambda: open(os.environ["CHIPCOMMONS_OUT"] + "/r.txt", "w")
+            .write("ok"))
+    print("siblings", sorted(os.listdir(root)))
+    port = int(sys.argv[2])
+    def connect_host():
+        s = socket.create_connection(("127.0.0.1", port), timeout=3)
+        s.sendall(b"leak")
+    attempt("connect-host-loopback", connect_host)
+    attempt("connect-internet", lambda: socket.create_connection(("1.1.1.1", 53), timeout=3))
+    attempt("connect-dns", lambda: socket.getaddrinfo("example.org", 80))
+""")
+
+
+def _results(ws: Workspace) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in ws.log("stdout").read_text().splitlines():
+        label, _, verdict = line.partition(" ")
+        out[label] = verdict
+    return out
+
+
+def test_job_cannot_touch_other_workspaces_the_system_or_the_network(make_job: MakeJob) -> None:
+    victim = make_job("victim-1", ["true"], files={"secret.v": b"module secret; endmodule\n"})
+    (victim.out / "result.txt").write_text("victim result\n")
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    thief = make_job("thief-1", [JOB_PYTHON, "-I", "-c", PROBE, str(victim.path), str(port)])
+    try:
+        status = run_job(thief)
+        try:
+            conn, _ = listener.accept()
+            conn.close()
+            leaked = True
+        except TimeoutError:
+            leaked = False
+    finally:
+        listener.close()
+    assert status.outcome == RunOutcome.SUCCESS, ws_logs(thief)
+    assert status.sandboxed
+    res = _results(thief)
+    for label in ("read-victim-input", "read-victim-out", "list-victim", "write-victim",
+                  "write-root", "write-etc", "write-usr", "write-own-inputs", "read-shadow",
+                  "connect-host-loopback", "connect-internet", "connect-dns"):
+        assert res[label].startswith("DENIED"), (label, res)
+    assert res["write-own-work"] == "ALLOWED"
+    assert res["write-own-out"] == "ALLOWED"
+    assert res["siblings"] == "['thief-1']"  # other workspaces are not even visible
+    assert not leaked
+    assert not (victim.work / "planted").exists()
+    assert not (thief.path.parent / "planted").exists()
+    assert (thief.work / "mine.txt").read_text() == "ok"
+    assert (thief.out / "r.txt").read_text() == "ok"
+
+
+def ws_logs(ws: Workspace) -> str:
+    return ws.log("stdout").read_text()[-2000:] + ws.log("stderr").read_text()[-2000:]
+
+
+def test_job_runs_unprivileged_without_capabilities(make_job: MakeJob) -> None:
+    ws = make_job("whoami-1", ["sh", "-c", "id -u; grep CapEff /proc/self/status; "
+                               "cat /proc/1/cmdline | tr '\\0' ' '; echo; hostname"])
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.SUCCESS, ws_logs(ws)
+    uid, capeff, pid1, host = ws.log("stdout").read_text().splitlines()
+    assert int(uid) >= 62100
+    assert capeff.split()[1] == "0000000000000000"
+    assert "bwrap" in pid1  # its own PID namespace: PID 1 is the sandbox's init
+    assert host == "sandbox"
+
+
+def test_runaway_job_is_killed_at_the_wall_time_limit(make_job: MakeJob) -> None:
+    ws = make_job("loop-1", ["sh", "-c", "while :; do :; done"], wall_seconds=1.5)
+    t0 = time.monotonic()
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.TIME_LIMIT
+    assert "wall-time limit" in status.message
+    assert time.monotonic() - t0 < 10
+    assert sandbox_processes() == 0
+
+
+def test_fork_bomb_is_contained_and_killed(make_job: MakeJob) -> None:
+    bomb = ("import os\nwhile True:\n    try:\n        os.fork()\n"
+            "    except OSError:\n        pass\n")
+    ws = make_job("bomb-1", [JOB_PYTHON, "-I", "-c", bomb], wall_seconds=3,
+                  max_processes=40)
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.TIME_LIMIT
+    assert sandbox_processes() == 0
+    # the machine is still usable: a process starts at once
+    assert subprocess.run(["true"], timeout=10).returncode == 0
+
+
+def test_memory_hog_is_stopped_and_marked_memory_limit(make_job: MakeJob) -> None:
+    ws = make_job("hog-1", [JOB_PYTHON, "-I", "-c", "x = bytearray(3 << 30)"],
+                  memory_bytes=512 << 20)
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.MEMORY_LIMIT, ws_logs(ws)
+
+
+def test_100_megabytes_of_output_are_capped_and_the_job_finishes(make_job: MakeJob) -> None:
+    script = ("import sys\nblock = b'y' * (1 << 20)\n"
+              "for _ in range(100):\n    sys.stdout.buffer.write(block)\n"
+              "sys.stdout.flush()\nopen('done.txt', 'w').write('finished')\n")
+    ws = make_job("chatty-1", [JOB_PYTHON, "-I", "-c", script], output_bytes=1 << 20)
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.SUCCESS
+    assert status.output_truncated
+    assert ws.log("stdout").stat().st_size == 1 << 20
+    assert status.stdout_bytes == 1 << 20
+    assert (ws.work / "done.txt").read_text() == "finished"
+
+
+def test_file_larger_than_the_limit_fails_the_job(make_job: MakeJob) -> None:
+    ws = make_job("bigfile-1", ["sh", "-c", "head -c 4000000 /dev/zero > big.bin"],
+                  file_bytes=1 << 20)
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.RUNTIME_ERROR
+    assert (ws.work / "big.bin").stat().st_size <= 1 << 20
+
+
+def test_exit_code_and_stderr_are_recorded(make_job: MakeJob) -> None:
+    ws = make_job("fail-1", ["sh", "-c", "echo oops >&2; exit 3"])
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.RUNTIME_ERROR
+    assert status.exit_code == 3
+    assert ws.log("stderr").read_text() == "oops\n"
+    assert read_status(ws) == status
+
+
+def test_without_bubblewrap_the_farm_refuses_unless_unsafe(
+        make_job: MakeJob, sandbox_settings: SandboxSettings) -> None:
+    missing = sandbox_settings.model_copy(update={"bwrap": "/nonexistent/bwrap"})
+    ws = make_job("nobwrap-1", ["sh", "-c", "echo ran > ran.txt"], sandbox=missing)
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.INFRASTRUCTURE_ERROR
+    assert "unsafe: true" in status.message
+    assert not (ws.work / "ran.txt").exists()
+
+    unsafe = missing.model_copy(update={"unsafe": True})
+    ws2 = make_job("nobwrap-2", ["sh", "-c", "echo ran > ran.txt; id -u"], sandbox=unsafe)
+    status2 = run_job(ws2)
+    assert status2.outcome == RunOutcome.SUCCESS, ws_logs(ws2)
+    assert not status2.sandboxed
+    assert (ws2.work / "ran.txt").read_text() == "ran\n"
+    assert int(ws2.log("stdout").read_text()) >= 62100  # still not root
+
+
+def test_unsealed_inputs_never_run(make_job: MakeJob) -> None:
+    ws = make_job("unsealed-1", ["sh", "-c", "echo ran > ran.txt"])
+    ws.staged_marker.unlink()
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.INFRASTRUCTURE_ERROR
+    assert not (ws.work / "ran.txt").exists()
+
+
+def _start_wrapper(ws: Workspace) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(wrapper_argv(ws), cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def _wait_for(predicate: object, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not reached")
+
+
+def test_logs_stream_by_offset_while_the_job_runs(make_job: MakeJob) -> None:
+    ws = make_job("stream-1", ["sh", "-c", "for i in 1 2 3 4 5; do echo line$i; sleep 0.3; done"])
+    proc = _start_wrapper(ws)
+    offset = 0
+    seen = b""
+    reads_before_end = 0
+    try:
+        while True:
+            data, offset, eof = read_log(ws, "stdout", offset, max_bytes=4)
+            seen += data
+            if eof:
+                break
+            if data and not ws.status_file.exists():
+                reads_before_end += 1
+            time.sleep(0.05)
+    finally:
+        proc.wait(timeout=30)
+    assert seen == b"".join(f"line{i}\n".encode() for i in range(1, 6))
+    assert reads_before_end >= 2  # bytes arrived while the job was still running
+    assert offset == ws.log("stdout").stat().st_size
+
+
+def test_cancel_signals_the_wrapper_and_records_cancelled(make_job: MakeJob) -> None:
+    ws = make_job("cancel-1", ["sleep", "60"])
+    proc = _start_wrapper(ws)
+    try:
+        _wait_for(lambda: ws.pid_file.exists())
+        time.sleep(0.3)
+        assert signal_wrapper(ws)
+        proc.wait(timeout=20)
+    finally:
+        proc.kill()
+    status = read_status(ws)
+    assert status is not None and status.outcome == RunOutcome.CANCELLED
+    assert sandbox_processes() == 0
+
+
+def test_bwrap_command_line_hides_the_workspace_root(make_job: MakeJob) -> None:
+    ws = make_job("argv-1", ["true"])
+    job = JobFile.read(ws)
+    argv = build_bwrap_argv("bwrap", ws, job, {}, uid=62101)
+    assert ["--tmpfs", str(ws.path.parent)] == argv[argv.index(str(ws.path.parent)) - 1:
+                                                     argv.index(str(ws.path.parent)) + 1]
+    assert "--unshare-net" in argv and "--die-with-parent" in argv
+    assert argv[-1] == "true"
+    assert any(a.startswith("--reuid=") for a in argv)
+    unpriv = build_bwrap_argv("bwrap", ws, job, {})
+    assert "--unshare-all" in unpriv and "--disable-userns" in unpriv
+    assert Path(argv[0]).name == "bwrap"
