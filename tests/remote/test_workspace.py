@@ -9,6 +9,7 @@ import stat
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -179,7 +180,8 @@ def test_stage_file_refuses_symlinks_and_special_files(ws: Workspace, tmp_path: 
         stage_file(ws, "../escape.v", real)
 
 
-def _tar(members: list[tarfile.TarInfo], datas: list[bytes], mode: str = "w:gz") -> bytes:
+def _tar(members: list[tarfile.TarInfo], datas: list[bytes],
+         mode: Literal["w", "w:gz"] = "w:gz") -> bytes:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode=mode) as tf:
         for info, data in zip(members, datas, strict=True):
