@@ -1,0 +1,1 @@
+"""Reprise License Manager (RLM) interop: ``rlmutil rlmstat -a`` output."""
