@@ -10,11 +10,15 @@ plain Verilog identifiers. Failures raise :class:`core.errors.InvalidInput` nami
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from core.errors import InvalidInput
+
+ParamsModel = TypeVar("ParamsModel", bound=BaseModel)
 
 #: Extensions accepted for Verilog / SystemVerilog sources.
 HDL_EXTENSIONS: tuple[str, ...] = (".v", ".sv")
@@ -35,6 +39,19 @@ BUILD_DIR = "_build"
 
 _SAFE_COMPONENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+
+
+def parse_model(model: type[ParamsModel], params: Mapping[str, Any] | ParamsModel, *,
+                backend: str) -> ParamsModel:
+    """Validate raw job parameters into ``model``; the first problem becomes InvalidInput."""
+    if isinstance(params, model):
+        return params
+    try:
+        return model.model_validate(dict(params))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidInput(f"{backend}: {where}: {first['msg']}", field=where) from exc
 
 
 def split_list(value: Any) -> Any:

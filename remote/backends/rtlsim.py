@@ -50,13 +50,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.errors import InfrastructureError, InvalidInput
 from remote.backends.rtl_inputs import (
     BUILD_DIR,
     check_hdl_files,
     check_identifier,
+    parse_model,
     split_list,
 )
 from remote.results import GradescopeResults, Outcome, RunResult, TestResult
@@ -134,14 +135,7 @@ class RtlSimParams(BaseModel):
 
 def parse_params(params: Mapping[str, Any] | RtlSimParams) -> RtlSimParams:
     """Validate raw parameters (e.g. from ``--param K=V``) into :class:`RtlSimParams`."""
-    if isinstance(params, RtlSimParams):
-        return params
-    try:
-        return RtlSimParams.model_validate(dict(params))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(f"{BACKEND}: {where}: {first['msg']}", field=where) from exc
+    return parse_model(RtlSimParams, params, backend=BACKEND)
 
 
 def validate_inputs(workspace: Path,

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.errors import InfrastructureError, InvalidInput, ParseError
 from remote.backends.rtl_inputs import (
@@ -44,6 +44,7 @@ from remote.backends.rtl_inputs import (
     check_file,
     check_hdl_files,
     check_identifier,
+    parse_model,
     split_list,
 )
 from remote.backends.rtlsim import ToolCommand, ToolRun, run_tool
@@ -101,14 +102,7 @@ class SynthParams(BaseModel):
 
 def parse_params(params: Mapping[str, Any] | SynthParams) -> SynthParams:
     """Validate raw parameters (e.g. from ``--param K=V``) into :class:`SynthParams`."""
-    if isinstance(params, SynthParams):
-        return params
-    try:
-        return SynthParams.model_validate(dict(params))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(f"{BACKEND}: {where}: {first['msg']}", field=where) from exc
+    return parse_model(SynthParams, params, backend=BACKEND)
 
 
 def validate_inputs(workspace: Path, params: Mapping[str, Any] | SynthParams) -> SynthParams:
