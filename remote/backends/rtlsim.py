@@ -13,7 +13,8 @@ separate, visible test.
 
 Steps (see :func:`build_commands`; a sandbox may run them itself and call :func:`grade`):
 
-1. ``lint`` (optional): ``verilator --lint-only -Wall [-Wno-<waiver>…] [--top-module T] design…``
+1. ``lint`` (optional): ``verilator --lint-only -Wall --no-timing [-Wno-<waiver>…]
+   [--top-module T] design…`` (``--no-timing``: a delay in the design is a lint warning)
 2. ``compile``: ``iverilog -g2012 -Wall -Wno-timescale -s TOP -o _build/sim.vvp tb design… ref…``
    or ``verilator --binary -Wno-fatal -Wno-lint -Wno-style --top-module TOP -Mdir _build/verilator
    -o sim tb design… ref…`` (Verilator 5 ``--binary`` implies ``--main --exe --build --timing``)
@@ -204,7 +205,7 @@ def build_commands(params: RtlSimParams) -> list[ToolCommand]:
     samples = [f"+samples={params.max_samples}"] if params.max_samples is not None else []
     commands: list[ToolCommand] = []
     if params.lint:
-        lint = ["verilator", "--lint-only", "-Wall"]
+        lint = ["verilator", "--lint-only", "-Wall", "--no-timing"]
         lint += [f"-Wno-{code}" for code in params.lint_waivers]
         if params.lint_top:
             lint += ["--top-module", params.lint_top]
@@ -470,7 +471,8 @@ def _functional(params: RtlSimParams, compile_run: ToolRun | None,
         return (Outcome.TIME_LIMIT, 0.0,
                 f"Simulation did not finish within {limit} (an endless loop, or no $finish?).",
                 _clip(sim.output) if sim else "", {})
-    summary = parse_sim_output(sim.key_lines)
+    # run_tool collects the key lines from the whole output; a sandbox may hand over only text.
+    summary = parse_sim_output(sim.key_lines or sim.output)
     metrics = {"exit_status": sim.returncode, "output_truncated": sim.truncated}
     tail = _clip(sim.output, 4000)
     if sim.key_lines_dropped or summary.summary_lines > 1:

@@ -282,6 +282,26 @@ def test_build_commands_give_argv_lists_for_a_sandbox() -> None:
     assert verilated[2].argv == ("_build/verilator/sim",)
 
 
+def test_grade_takes_steps_run_elsewhere() -> None:
+    """A sandbox can run build_commands itself and hand plain output to grade()."""
+    checked = rtlsim.parse_params(params(lint=False))
+
+    def step(name: str, output: str, code: int | None = 0) -> rtlsim.ToolRun:
+        return rtlsim.ToolRun(name, (), code, False, 0.5, output)
+
+    result = rtlsim.grade(checked, {
+        "compile": step("compile", ""),
+        "simulate": step("simulate", "Hint: Output 'acc' has 2 mismatches.\n"
+                                     "Mismatches: 2 in 100 samples\n")})
+    assert result.outcome is Outcome.SUCCESS
+    assert result.metrics["outputs"] == {"acc": 2}
+    assert result.results.score == rtlsim.functional_score(8, 0.5, 2, 100)
+    assert result.results.execution_time == 1.0
+    timed = rtlsim.grade(checked, {"compile": step("compile", ""),
+                                   "simulate": rtlsim.ToolRun("simulate", (), None, True, 9, "")})
+    assert timed.outcome is Outcome.TIME_LIMIT
+
+
 def test_parse_sim_output_reads_hdlbits_lines() -> None:
     text = ("noise\nHint: Output 'out' has 3 mismatches. First mismatch occurred at time 25.\n"
             "Hint: Output 'cout' has no mismatches.\n"
