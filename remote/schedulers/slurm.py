@@ -1,0 +1,231 @@
+"""The ``slurm`` scheduler: ``sbatch --parsable``, one batched ``squeue`` per poll, ``scancel``,
+and the job's own ``status.json`` for the final state (sacct needs slurmdbd, which a small
+centre may not run).
+
+A job leaves ``squeue`` some minutes after it ends (``MinJobAge``); whether it is still listed
+or not, its outcome comes from the status file the wrapper writes. Only when Slurm reports an
+end and there is no status file (the wrapper never ran or was killed by Slurm itself) does the
+Slurm state decide: ``CANCELLED`` → cancelled, ``TIMEOUT`` → time_limit, ``OUT_OF_MEMORY`` →
+memory_limit, anything else → infrastructure_error. When the controller cannot be reached,
+``submit`` raises :class:`SchedulerUnavailable` and ``poll`` answers ``UNAVAILABLE`` for every
+job that has not ended: nothing is lost, the caller keeps the jobs queued and asks again.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from core.errors import InfrastructureError, InvalidInput
+from remote.sandbox import RunOutcome, SandboxSettings
+from remote.schedulers.base import (
+    JobRef,
+    JobSpec,
+    RecoveredJob,
+    SchedState,
+    SchedStatus,
+    Scheduler,
+    SchedulerUnavailable,
+    env_with,
+    finished,
+    mark_finished,
+    wrapper_script,
+)
+from remote.workspace import Workspace
+
+JOB_NAME_PREFIX = "cc-"
+SLURM_GRACE_SECONDS = 60  # Slurm's own time limit sits this far past the wrapper's
+WRAPPER_MEMORY_MB = 256   # headroom for the wrapper and bwrap on top of the job's memory
+
+_PENDING = {"PENDING", "REQUEUED", "REQUEUE_FED", "REQUEUE_HOLD", "RESV_DEL_HOLD"}
+_RUNNING = {"RUNNING", "CONFIGURING", "COMPLETING", "STAGE_OUT", "SIGNALING", "RESIZING",
+            "SUSPENDED", "STOPPED"}
+_END_OUTCOME = {
+    "CANCELLED": RunOutcome.CANCELLED,
+    "TIMEOUT": RunOutcome.TIME_LIMIT,
+    "DEADLINE": RunOutcome.TIME_LIMIT,
+    "OUT_OF_MEMORY": RunOutcome.MEMORY_LIMIT,
+}
+_UNREACHABLE = re.compile(
+    r"Unable to contact slurm controller|Socket timed out|Connection refused|connect failure|"
+    r"Zero Bytes were transmitted|Communication connection failure|Transport endpoint|"
+    r"slurm_load_jobs error: Unable|Slurm backup controller in standby mode|"
+    r"Could not establish a configuration source|Unable to establish", re.IGNORECASE)
+_BAD_REQUEST = re.compile(
+    r"Invalid license|Invalid account|invalid partition|Invalid partition|"
+    r"Requested node configuration is not available|Memory required by task is not available|"
+    r"Invalid qos|Requested time limit is invalid|More processors requested|"
+    r"Invalid generic resource|Invalid feature", re.IGNORECASE)
+
+
+class SlurmScheduler(Scheduler):
+    kind = "slurm"
+
+    def __init__(self, sandbox: SandboxSettings, *, partition: str | None = None,
+                 account: str | None = None, mirror_licences: bool = False,
+                 licence_names: Mapping[str, str] | None = None,
+                 slurm_conf: str | os.PathLike[str] | None = None, python: str | None = None,
+                 extra_args: Sequence[str] = (), timeout: float = 30.0) -> None:
+        super().__init__(sandbox, python)
+        self.partition = partition
+        self.account = account
+        self.mirror_licences = mirror_licences
+        self.licence_names = dict(licence_names or {})
+        self.slurm_conf = str(slurm_conf) if slurm_conf else None
+        self.extra_args = list(extra_args)
+        self.timeout = timeout
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _run(self, argv: list[str]) -> subprocess.CompletedProcess[str]:
+        env = env_with({"SLURM_CONF": self.slurm_conf} if self.slurm_conf else {})
+        try:
+            return subprocess.run(argv, capture_output=True, text=True, env=env,
+                                  timeout=self.timeout, check=False)
+        except FileNotFoundError as exc:
+            raise SchedulerUnavailable(f"{argv[0]} not found: is Slurm installed here?",
+                                       command=argv[0]) from exc
+        except subprocess.TimeoutExpired as exc:
+            raise SchedulerUnavailable(f"{argv[0]} did not answer within {self.timeout:g} s",
+                                       command=argv[0]) from exc
+
+    @staticmethod
+    def _error_line(proc: subprocess.CompletedProcess[str]) -> str:
+        lines = [ln.strip() for ln in (proc.stderr or proc.stdout or "").splitlines()
+                 if ln.strip()]
+        return lines[-1] if lines else f"exit code {proc.returncode}"
+
+    def licence_spec(self, licences: Mapping[str, int]) -> str | None:
+        """``-L`` value for the job's licence features (only when the centre mirrors them)."""
+        if not self.mirror_licences or not licences:
+            return None
+        parts = []
+        for feature, count in sorted(licences.items()):
+            if count <= 0:
+                continue
+            name = self.licence_names.get(feature, feature)
+            if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+                raise InvalidInput(f"licence feature {feature!r} cannot be passed to Slurm",
+                                   feature=feature)
+            parts.append(f"{name}:{count}")
+        return ",".join(parts) or None
+
+    def sbatch_argv(self, spec: JobSpec, script: Path) -> list[str]:
+        ws, lim = spec.workspace, spec.limits
+        minutes = max(1, math.ceil((lim.wall_seconds + SLURM_GRACE_SECONDS) / 60))
+        argv = ["sbatch", "--parsable", f"--job-name={JOB_NAME_PREFIX}{ws.job_id}",
+                f"--chdir={ws.path}", f"--output={ws.path / 'slurm.out'}",
+                f"--time={minutes}", f"--cpus-per-task={lim.cpus}", "--no-requeue",
+                "--export=NONE", "--nodes=1", "--ntasks=1"]
+        if lim.memory_bytes is not None:
+            argv.append(f"--mem={math.ceil(lim.memory_bytes / (1 << 20)) + WRAPPER_MEMORY_MB}")
+        if self.partition:
+            argv.append(f"--partition={self.partition}")
+        if self.account:
+            argv.append(f"--account={self.account}")
+        lic = self.licence_spec(spec.licences)
+        if lic:
+            argv.append(f"--licenses={lic}")
+        return [*argv, *self.extra_args, str(script)]
+
+    # --- the interface -------------------------------------------------------------------
+
+    def submit(self, spec: JobSpec) -> str:
+        self.prepare(spec)
+        ws = spec.workspace
+        script = ws.path / "job.sbatch"
+        script.write_text(wrapper_script(ws, self.python))
+        script.chmod(0o700)
+        proc = self._run(self.sbatch_argv(spec, script))
+        if proc.returncode != 0:
+            err = self._error_line(proc)
+            if _UNREACHABLE.search(proc.stderr or ""):
+                raise SchedulerUnavailable(f"Slurm is unavailable: {err}", job_id=ws.job_id)
+            if _BAD_REQUEST.search(proc.stderr or ""):
+                raise InvalidInput(f"Slurm refused the job: {err}", job_id=ws.job_id)
+            raise InfrastructureError(f"sbatch failed: {err}", job_id=ws.job_id)
+        first = (proc.stdout.strip().splitlines() or [""])[0]
+        sched_id = first.split(";", 1)[0].strip()
+        if not sched_id.isdigit():
+            raise InfrastructureError(f"sbatch printed no job id: {first!r}", job_id=ws.job_id)
+        (ws.path / "slurm.id").write_text(sched_id + "\n")
+        return sched_id
+
+    def _squeue(self, fmt: str) -> list[list[str]]:
+        """One ``squeue`` for all of this user's jobs, finished ones still listed included."""
+        proc = self._run(["squeue", "--noheader", "--me", "--states=all", f"--format={fmt}"])
+        if proc.returncode != 0:
+            raise SchedulerUnavailable(f"Slurm is unavailable: {self._error_line(proc)}")
+        return [line.split("|") for line in proc.stdout.splitlines() if line.strip()]
+
+    def poll(self, refs: Sequence[JobRef]) -> dict[str, SchedStatus]:
+        out: dict[str, SchedStatus] = {}
+        open_refs = []
+        for ref in refs:
+            done = finished(ref.ws)
+            if done is not None:
+                out[ref.sched_id] = done
+            else:
+                open_refs.append(ref)
+        if not open_refs:
+            return out
+        try:
+            rows = self._squeue("%i|%T|%r")
+        except SchedulerUnavailable as exc:
+            for ref in open_refs:
+                out[ref.sched_id] = (finished(ref.ws) or
+                                     SchedStatus(SchedState.UNAVAILABLE, exc.message))
+            return out
+        listed = {row[0]: row for row in rows if len(row) >= 3}
+        for ref in open_refs:
+            out[ref.sched_id] = self._state_of(ref, listed.get(ref.sched_id))
+        return out
+
+    def _state_of(self, ref: JobRef, row: list[str] | None) -> SchedStatus:
+        ws = ref.ws
+        if row is None:
+            return finished(ws) or mark_finished(
+                ws, RunOutcome.INFRASTRUCTURE_ERROR,
+                f"Slurm job {ref.sched_id} is gone and left no status file", "slurm")
+        state, reason = row[1].split()[0].upper() if row[1].strip() else "", row[2]
+        if state in _PENDING:
+            return SchedStatus(SchedState.PENDING, f"pending in Slurm ({reason})")
+        if state in _RUNNING:
+            return SchedStatus(SchedState.RUNNING, state.lower())
+        done = finished(ws)  # ended: its own status file is the truth
+        if done is not None:
+            return done
+        outcome = _END_OUTCOME.get(state, RunOutcome.INFRASTRUCTURE_ERROR)
+        return mark_finished(ws, outcome, f"Slurm ended the job ({state}, {reason}) before "
+                             "it wrote a status", "slurm")
+
+    def cancel(self, ref: JobRef) -> None:
+        ws = ref.ws
+        if finished(ws) is not None:
+            return
+        ws.cancel_file.write_text("cancelled\n")  # a wrapper that starts later stops at once
+        proc = self._run(["scancel", ref.sched_id])
+        if proc.returncode != 0:
+            err = self._error_line(proc)
+            if _UNREACHABLE.search(proc.stderr or ""):
+                raise SchedulerUnavailable(f"Slurm is unavailable: {err}",
+                                           sched_id=ref.sched_id)
+            if "Invalid job id" not in (proc.stderr or ""):
+                raise InfrastructureError(f"scancel failed: {err}", sched_id=ref.sched_id)
+
+    def recover(self) -> list[RecoveredJob]:
+        """This user's ChipCommons jobs Slurm still lists, with their workspaces."""
+        out = []
+        for row in self._squeue("%i|%T|%r|%j|%Z"):
+            if len(row) < 5 or not row[3].startswith(JOB_NAME_PREFIX):
+                continue
+            ref = JobRef(row[0], Path(row[4]))
+            ws = Workspace(ref.workspace)
+            if not ws.job_file.exists():
+                continue
+            out.append(RecoveredJob(ref, self._state_of(ref, row[:3])))
+        return out
