@@ -245,7 +245,7 @@ class _Capture:
             if not line:
                 return
             self.total += len(line)
-            if self.prefixes and line.startswith(self.prefixes):
+            if self.prefixes and line.lstrip().startswith(self.prefixes):
                 if len(self.key_lines) < MAX_KEY_LINES:
                     self.key_lines.append(line.decode("utf-8", "replace").rstrip("\r\n"))
                 else:

@@ -135,6 +135,24 @@ def test_chatty_endless_bench_keeps_a_capped_log(workspace: Path) -> None:
     assert len(log) <= rtlsim.OUTPUT_CAP + 200
 
 
+def test_summary_after_megabytes_of_output_is_still_graded(workspace: Path) -> None:
+    bench = write_bench(workspace, """integer k;
+initial begin
+  for (k = 0; k < 40000; k = k + 1)
+    $display("debug line %0d: the quick brown fox jumps over the lazy dog", k);
+  $display("Hint: Output 'y' has 7 mismatches. First mismatch occurred at time 3.");
+  $display("  Mismatches: 7 in 50 samples");
+  for (k = 0; k < 40000; k = k + 1)
+    $display("after the summary %0d: the quick brown fox jumps over the lazy dog", k);
+  $finish;
+end""")
+    result = rtlsim.run(workspace, params(testbench=bench, lint=False))
+    assert result.metrics["output_truncated"] is True
+    assert (result.metrics["mismatches"], result.metrics["samples"]) == (7, 50)
+    assert result.metrics["outputs"] == {"y": 7}
+    assert "bytes of output dropped" in (workspace / "_build" / "sim.log").read_text()
+
+
 def test_bench_without_summary_is_a_runtime_error(workspace: Path) -> None:
     bench = write_bench(workspace, 'initial begin $display("done"); $finish; end')
     result = rtlsim.run(workspace, params(testbench=bench, lint=False))
