@@ -21,6 +21,7 @@ from core.db import Base
 MODEL_MODULES = (
     "core.models",
     "hub.models",
+    "licensing.models",
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

@@ -1,7 +1,335 @@
-"""Hub methods for licence pools: availability, leases, queue, reservations, quotas, FlexLM."""
+"""Hub methods for licence pools: availability, leases, queue, reservations, quotas, FlexLM.
+
+Each method states its roles; the domain work is in :mod:`licensing`. Refused checkouts are
+recorded as denials for the usage report in their own small transaction after the call's
+transaction rolls back (the refusal itself must not change state).
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from core import claims
+from core.accounts import get_user
+from core.db import transaction
+from core.errors import (
+    ChipError,
+    Forbidden,
+    LimitExceeded,
+    NotEligible,
+    QuotaExceeded,
+    SeatsUnavailable,
+)
+from core.models.accounts import User
+from hub.context import CallContext
+from hub.registry import ADMIN, ANY_USER, STAFF, rpc
+from licensing import catalogue, leases, quotas, reservations, suspensions, tokens
+from licensing import queue as lqueue
+from licensing.catalogue import Availability, PoolInfo
+from licensing.leases import LeaseInfo
+from licensing.policy import QuotaInfo, QuotaUse, quota_uses
+from licensing.queue import QueueInfo
+from licensing.reservations import BookingPreview, ReservationInfo
+from licensing.suspensions import SuspensionResult
+
+log = logging.getLogger(__name__)
+
+SEAT_USERS = frozenset({"engineer", "student", "instructor"})
+BOOKERS = SEAT_USERS
+DENIAL_REASONS: dict[type[ChipError], str] = {
+    QuotaExceeded: "quota", NotEligible: "ineligible", LimitExceeded: "limit",
+}
+
+
+def _plain(info: Any) -> dict[str, Any]:
+    out = asdict(info)
+    return {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in out.items()
+            if k != "token"}
+
 
 class LicensingApi:
-    """Licence-pool methods (filled in by the licence-pool work)."""
+    """Licence-pool methods."""
+
+    sessions: sessionmaker[Session]
+    settings: dict[str, Any]
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _user(self, ctx: CallContext) -> User:
+        return get_user(ctx.session, ctx.actor.login)
+
+    def _key_file(self) -> Path | None:
+        home = self.settings.get("home")
+        return tokens.key_path(Path(home)) if home else None
+
+    def _with_token(self, ctx: CallContext, info: LeaseInfo) -> LeaseInfo:
+        path = self._key_file()
+        if path is None:
+            return info
+        key = claims.ensure_keypair(path)
+        token = tokens.issue(key, lease_id=info.id, user=info.user, feature=info.feature,
+                             seats=info.seats, now=ctx.now, expires_at=info.expires_at,
+                             centre=str(self.settings.get("centre_name", "")))
+        return LeaseInfo(**{**asdict(info), "token": token})
+
+    def _deny_later(self, ctx: CallContext, feature: str, reason: str, seats: int,
+                    course: str | None) -> None:
+        """Record a denial once this call's transaction has rolled back."""
+        sessions, actor, now = self.sessions, ctx.actor, ctx.now
+
+        def write(_session: Session) -> None:
+            try:
+                with transaction(sessions) as session:
+                    leases.record_denial(session, now, feature, reason, user_id=actor.user_id,
+                                         org_id=actor.org_id, course=course, n=seats)
+            except ChipError:
+                log.warning("could not record a denial for %s", actor.login)
+
+        event.listen(ctx.session, "after_rollback", write, once=True)
+
+    # -- everyone -----------------------------------------------------------------------------
+
+    @rpc("licensing.pools", roles=ANY_USER)
+    def licensing_pools(self, ctx: CallContext, feature: str | None = None) -> list[Availability]:
+        """Every feature's availability: free, in use, reserved, queued, and the caller's."""
+        return catalogue.availability(ctx.session, ctx.now, user_id=ctx.actor.user_id,
+                                      feature=feature)
+
+    @rpc("licensing.public_key", roles=ANY_USER)
+    def licensing_public_key(self, ctx: CallContext) -> str:
+        """The centre's lease-token public key (PEM), for farm runners."""
+        path = self._key_file()
+        if path is None:
+            raise ChipError("this centre has no signing key (no centre home)")
+        claims.ensure_keypair(path)
+        return claims.public_path(path).read_text()
+
+    @rpc("quotas.mine", roles=ANY_USER)
+    def quotas_mine(self, ctx: CallContext, feature: str | None = None,
+                    course: str | None = None) -> list[QuotaUse]:
+        """The quotas that apply to the caller's organisation (and course), with usage."""
+        user = self._user(ctx)
+        fid = catalogue.get_feature(ctx.session, feature).id if feature else None
+        return quota_uses(ctx.session, user.organisation, course, fid, ctx.now)
+
+    # -- leases -------------------------------------------------------------------------------
+
+    @rpc("leases.checkout", roles=SEAT_USERS, write=True)
+    def leases_checkout(self, ctx: CallContext, feature: str, seats: int = 1, hours: float = 1.0,
+                        host: str = "", course: str | None = None,
+                        borrow: bool = False) -> LeaseInfo:
+        """Check out seats; the answer carries a signed lease token for the farm."""
+        user = self._user(ctx)
+        try:
+            info = leases.checkout(ctx.session, user, feature, seats, hours, ctx.now, host=host,
+                                   course=course, borrow=borrow, notify=ctx.notify)
+        except SeatsUnavailable as exc:
+            self._deny_later(ctx, feature, str(exc.data.get("reason", "full")), seats, course)
+            raise
+        except (QuotaExceeded, NotEligible, LimitExceeded) as exc:
+            self._deny_later(ctx, feature, DENIAL_REASONS[type(exc)], seats, course)
+            raise
+        ctx.audit("lease.checkout", f"lease:{info.id}", after=_plain(info))
+        return self._with_token(ctx, info)
+
+    @rpc("leases.return", roles=SEAT_USERS, write=True)
+    def leases_return(self, ctx: CallContext, lease_id: int) -> LeaseInfo:
+        info = leases.return_lease(ctx.session, self._user(ctx), lease_id, ctx.now,
+                                   notify=ctx.notify)
+        ctx.audit("lease.return", f"lease:{lease_id}", after=_plain(info))
+        return info
+
+    @rpc("leases.renew", roles=SEAT_USERS, write=True)
+    def leases_renew(self, ctx: CallContext, lease_id: int,
+                     hours: float | None = None) -> LeaseInfo:
+        """Heartbeat (and optionally a new end); returns a fresh token."""
+        info = leases.renew(ctx.session, self._user(ctx), lease_id, ctx.now, hours=hours)
+        if hours is not None:
+            ctx.audit("lease.extend", f"lease:{lease_id}", after=_plain(info))
+        return self._with_token(ctx, info)
+
+    @rpc("leases.list", roles=ANY_USER)
+    def leases_list(self, ctx: CallContext, everyone: bool = False,
+                    include_ended: bool = False, limit: int = 200) -> list[LeaseInfo]:
+        """The caller's leases (``everyone`` for admins and instructors)."""
+        if everyone and not ctx.actor.has("admin", "instructor"):
+            raise Forbidden("only admins and instructors see everyone's leases")
+        return leases.list_leases(ctx.session, user_id=None if everyone else ctx.actor.user_id,
+                                  active_only=not include_ended, limit=max(1, min(limit, 5000)))
+
+    @rpc("leases.force_release", roles=ADMIN, write=True)
+    def leases_force_release(self, ctx: CallContext, lease_id: int,
+                             reason: str = "") -> LeaseInfo:
+        before = _plain(leases.lease_info(ctx.session, leases.get_lease(ctx.session, lease_id)))
+        info = leases.force_release(ctx.session, lease_id, ctx.now, notify=ctx.notify)
+        ctx.audit("lease.force_release", f"lease:{lease_id}", before=before,
+                  after={**_plain(info), "why": reason[:300]})
+        return info
+
+    # -- queue --------------------------------------------------------------------------------
+
+    @rpc("queue.join", roles=SEAT_USERS, write=True)
+    def queue_join(self, ctx: CallContext, feature: str, seats: int = 1,
+                   hours: float = 1.0) -> QueueInfo:
+        """Join the queue for a feature; the answer shows your position."""
+        info = lqueue.join(ctx.session, self._user(ctx), feature, seats, hours, ctx.now)
+        lqueue.grant_heads(ctx.session, catalogue.get_feature(ctx.session, feature).id, ctx.now,
+                           ctx.notify)
+        ctx.audit("queue.join", feature, after=_plain(info))
+        return lqueue.entry_info(ctx.session, _entry(ctx, info.id))
+
+    @rpc("queue.leave", roles=SEAT_USERS, write=True)
+    def queue_leave(self, ctx: CallContext, feature: str) -> QueueInfo:
+        info = lqueue.leave(ctx.session, self._user(ctx), feature, ctx.now, ctx.notify)
+        ctx.audit("queue.leave", feature, after=_plain(info))
+        return info
+
+    @rpc("queue.list", roles=ANY_USER)
+    def queue_list(self, ctx: CallContext, feature: str | None = None) -> list[QueueInfo]:
+        """The queue of one feature in order (others' names shown to staff only), or, without
+        a feature, the caller's own entries."""
+        rows = lqueue.listing(ctx.session, feature, user_id=ctx.actor.user_id)
+        if feature is None or ctx.actor.has("admin", "instructor"):
+            return rows
+        return [r if r.user == ctx.actor.login else QueueInfo(**{**asdict(r), "user": ""})
+                for r in rows]
+
+    # -- reservations -------------------------------------------------------------------------
+
+    @rpc("reservations.preview", roles=BOOKERS)
+    def reservations_preview(self, ctx: CallContext, feature: str, starts: datetime,
+                             ends: datetime, seats: int = 1, weeks: int = 1,
+                             course: str | None = None) -> BookingPreview:
+        """What a booking would use (quota, conflicts, approval) before it is made."""
+        return reservations.preview(ctx.session, self._user(ctx), feature, starts, ends, seats,
+                                    ctx.now, weeks=weeks, course=course)
+
+    @rpc("reservations.create", roles=BOOKERS, write=True)
+    def reservations_create(self, ctx: CallContext, feature: str, starts: datetime,
+                            ends: datetime, seats: int = 1, weeks: int = 1,
+                            course: str | None = None, note: str = "") -> list[ReservationInfo]:
+        """Book seats for a window, once or weekly (instructors' lab sessions)."""
+        rows = reservations.book(ctx.session, self._user(ctx), feature, starts, ends, seats,
+                                 ctx.now, weeks=weeks, course=course, note=note)
+        ctx.audit("reservation.create", feature, after={
+            "ids": [r.id for r in rows], "seats": seats, "starts": rows[0].starts_at.isoformat(),
+            "ends": rows[0].ends_at.isoformat(), "weeks": weeks, "status": rows[0].status})
+        return rows
+
+    @rpc("reservations.list", roles=ANY_USER)
+    def reservations_list(self, ctx: CallContext, everyone: bool = False,
+                          feature: str | None = None,
+                          include_done: bool = False) -> list[ReservationInfo]:
+        """Bookings: the caller's, or everyone's (which anyone may see, like a room calendar)."""
+        return reservations.listing(ctx.session, user_id=None if everyone else
+                                    ctx.actor.user_id, feature=feature,
+                                    include_done=include_done,
+                                    since=None if include_done else ctx.now)
+
+    @rpc("reservations.cancel", roles=ANY_USER, write=True)
+    def reservations_cancel(self, ctx: CallContext, reservation_id: int,
+                            series: bool = False) -> list[ReservationInfo]:
+        rows = reservations.cancel(ctx.session, self._user(ctx), reservation_id, ctx.now,
+                                   ctx.notify, whole_series=series,
+                                   as_admin=ctx.actor.has("admin"))
+        ctx.audit("reservation.cancel", f"reservation:{reservation_id}",
+                  after={"ids": [r.id for r in rows]})
+        return rows
+
+    @rpc("reservations.decide", roles=ADMIN, write=True)
+    def reservations_decide(self, ctx: CallContext, reservation_id: int,
+                            approve: bool) -> list[ReservationInfo]:
+        """Approve or reject a booking that waits for approval (and its series)."""
+        rows = reservations.decide(ctx.session, reservation_id, approve, ctx.now, ctx.notify)
+        ctx.audit("reservation.approve" if approve else "reservation.reject",
+                  f"reservation:{reservation_id}", after={"ids": [r.id for r in rows]})
+        return rows
+
+    # -- administration -----------------------------------------------------------------------
+
+    @rpc("pools.list", roles=STAFF)
+    def pools_list(self, ctx: CallContext) -> list[PoolInfo]:
+        """Every pool with its limits (admin view)."""
+        return catalogue.list_pools(ctx.session)
+
+    @rpc("pools.add_local", roles=ADMIN, write=True)
+    def pools_add_local(self, ctx: CallContext, feature: str, seats: int, label: str = "",
+                        max_seats_per_lease: int = 1, max_lease_hours: float = 12.0) -> PoolInfo:
+        """A pool for a resource without a licence server (simulator slots, GPU shares)."""
+        pool = catalogue.add_local_pool(ctx.session, feature, seats, label=label,
+                                        max_seats_per_lease=max_seats_per_lease,
+                                        max_lease_hours=max_lease_hours)
+        info = catalogue.pool_info(pool)
+        ctx.audit("pool.add_local", feature, after=_plain(info))
+        return info
+
+    @rpc("pools.update", roles=ADMIN, write=True)
+    def pools_update(self, ctx: CallContext, pool_id: int, seats: int | None = None,
+                     max_seats_per_lease: int | None = None,
+                     max_lease_hours: float | None = None,
+                     lease_ttl_minutes: int | None = None,
+                     queue_grace_minutes: int | None = None, no_show_minutes: int | None = None,
+                     borrow_hours: int | None = None, approval_required: bool | None = None,
+                     suspended: bool | None = None) -> PoolInfo:
+        """Edit a pool's seats and limits (only the fields given)."""
+        changes = {k: v for k, v in {
+            "seats": seats, "max_seats_per_lease": max_seats_per_lease,
+            "max_lease_hours": max_lease_hours, "lease_ttl_minutes": lease_ttl_minutes,
+            "queue_grace_minutes": queue_grace_minutes, "no_show_minutes": no_show_minutes,
+            "borrow_hours": borrow_hours, "approval_required": approval_required,
+            "suspended": suspended}.items() if v is not None}
+        before, after = catalogue.update_pool(ctx.session, pool_id, changes)
+        ctx.audit("pool.update", f"pool:{pool_id}", before=_plain(before), after=_plain(after))
+        if seats is not None and after.seats > before.seats:
+            lqueue.grant_heads(ctx.session, catalogue.get_pool(ctx.session, pool_id).feature_id,
+                               ctx.now, ctx.notify)
+        return after
+
+    @rpc("quotas.list", roles=STAFF)
+    def quotas_list(self, ctx: CallContext) -> list[QuotaInfo]:
+        return quotas.list_quotas(ctx.session)
+
+    @rpc("quotas.set", roles=ADMIN, write=True)
+    def quotas_set(self, ctx: CallContext, scope: str, subject: str, feature: str | None = None,
+                   max_concurrent: int | None = None, seat_hours: float | None = None,
+                   period: str = "month", term_start: date | None = None,
+                   term_end: date | None = None, reserved_share: int = 0) -> QuotaInfo:
+        """Set the quota of an organisation (``org``), every organisation of a kind
+        (``org_kind``, e.g. startups) or a course (``course``)."""
+        before, after = quotas.set_quota(
+            ctx.session, scope, subject, feature=feature, max_concurrent=max_concurrent,
+            seat_hours=seat_hours, period=period, term_start=term_start, term_end=term_end,
+            reserved_share=reserved_share)
+        ctx.audit("quota.set", f"{scope}:{subject}:{feature or '*'}",
+                  before=_plain(before) if before else None, after=_plain(after))
+        return after
+
+    @rpc("quotas.delete", roles=ADMIN, write=True)
+    def quotas_delete(self, ctx: CallContext, quota_id: int) -> QuotaInfo:
+        info = quotas.delete_quota(ctx.session, quota_id)
+        ctx.audit("quota.delete", f"quota:{quota_id}", before=_plain(info))
+        return info
+
+    @rpc("licensing.suspend_user", roles=ADMIN, write=True)
+    def licensing_suspend_user(self, ctx: CallContext, login: str, suspended: bool = True,
+                               reason: str = "") -> SuspensionResult:
+        """Bar a user from the pools (their leases end, they leave every queue), or lift it."""
+        user = get_user(ctx.session, login)
+        result = (suspensions.suspend(ctx.session, user, reason, ctx.now, ctx.notify)
+                  if suspended else suspensions.unsuspend(ctx.session, user))
+        ctx.audit("licensing.suspend" if suspended else "licensing.unsuspend", login,
+                  after=asdict(result))
+        return result
+
+
+def _entry(ctx: CallContext, entry_id: int) -> Any:
+    from licensing.models import QueueEntry
+
+    return ctx.session.get(QueueEntry, entry_id)

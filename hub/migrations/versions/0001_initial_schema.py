@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 01:04:46.744673
+Create Date: 2026-11-22 01:11:55.264762
 """
 from alembic import op
 import sqlalchemy as sa
@@ -33,6 +33,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_log_actor'), ['actor'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
 
+    op.create_table('licence_servers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('hosts', sa.String(length=300), nullable=False),
+    sa.Column('port', sa.Integer(), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("kind IN ('flexlm','rlm','local')", name=op.f('ck_licence_servers_kind')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_licence_servers')),
+    sa.UniqueConstraint('name', name=op.f('uq_licence_servers_name'))
+    )
     op.create_table('organisations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
@@ -64,6 +75,54 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_org_id'), ['org_id'], unique=False)
 
+    op.create_table('vendor_daemons',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('server_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('port', sa.Integer(), nullable=True),
+    sa.Column('options_path', sa.String(length=500), nullable=False),
+    sa.ForeignKeyConstraint(['server_id'], ['licence_servers.id'], name=op.f('fk_vendor_daemons_server_id_licence_servers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_vendor_daemons')),
+    sa.UniqueConstraint('server_id', 'name', name=op.f('uq_vendor_daemons_server_id'))
+    )
+    with op.batch_alter_table('vendor_daemons', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_vendor_daemons_server_id'), ['server_id'], unique=False)
+
+    op.create_table('features',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('daemon_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['daemon_id'], ['vendor_daemons.id'], name=op.f('fk_features_daemon_id_vendor_daemons'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_features')),
+    sa.UniqueConstraint('name', name=op.f('uq_features_name'))
+    )
+    with op.batch_alter_table('features', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_features_daemon_id'), ['daemon_id'], unique=False)
+
+    op.create_table('licence_denials',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('feature', sa.String(length=128), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('org_id', sa.Integer(), nullable=True),
+    sa.Column('course', sa.String(length=64), nullable=True),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_licence_denials_org_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_licence_denials_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_licence_denials'))
+    )
+    with op.batch_alter_table('licence_denials', schema=None) as batch_op:
+        batch_op.create_index('ix_denials_at', ['at'], unique=False)
+
+    op.create_table('licence_suspensions',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=300), nullable=False),
+    sa.Column('since', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_licence_suspensions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_licence_suspensions'))
+    )
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -119,11 +178,207 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_roles'))
     )
+    op.create_table('pools',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('feature_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.String(length=64), nullable=False),
+    sa.Column('expiry', sa.Date(), nullable=True),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.Column('in_use', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('vendor_string', sa.String(length=300), nullable=False),
+    sa.Column('dup_group', sa.String(length=32), nullable=False),
+    sa.Column('hostid', sa.String(length=200), nullable=False),
+    sa.Column('borrow_hours', sa.Integer(), nullable=False),
+    sa.Column('max_seats_per_lease', sa.Integer(), nullable=False),
+    sa.Column('max_lease_hours', sa.Float(), nullable=False),
+    sa.Column('lease_ttl_minutes', sa.Integer(), nullable=False),
+    sa.Column('queue_grace_minutes', sa.Integer(), nullable=False),
+    sa.Column('no_show_minutes', sa.Integer(), nullable=False),
+    sa.Column('approval_required', sa.Boolean(), nullable=False),
+    sa.Column('suspended', sa.Boolean(), nullable=False),
+    sa.Column('source', sa.String(length=300), nullable=False),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("kind IN ('floating','nodelocked','local')", name=op.f('ck_pools_kind')),
+    sa.CheckConstraint('borrow_hours >= 0', name=op.f('ck_pools_borrow_hours')),
+    sa.CheckConstraint('in_use >= 0 AND in_use <= seats', name=op.f('ck_pools_in_use_bounds')),
+    sa.CheckConstraint('max_lease_hours > 0', name=op.f('ck_pools_max_hours')),
+    sa.CheckConstraint('max_seats_per_lease >= 1', name=op.f('ck_pools_max_per_lease')),
+    sa.CheckConstraint('seats >= 0', name=op.f('ck_pools_seats_nonneg')),
+    sa.ForeignKeyConstraint(['feature_id'], ['features.id'], name=op.f('fk_pools_feature_id_features'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pools'))
+    )
+    with op.batch_alter_table('pools', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pools_feature_id'), ['feature_id'], unique=False)
+
+    op.create_table('quotas',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('scope', sa.String(length=10), nullable=False),
+    sa.Column('subject', sa.String(length=64), nullable=False),
+    sa.Column('feature_id', sa.Integer(), nullable=True),
+    sa.Column('max_concurrent', sa.Integer(), nullable=True),
+    sa.Column('seat_hours', sa.Float(), nullable=True),
+    sa.Column('period', sa.String(length=6), nullable=False),
+    sa.Column('term_start', sa.Date(), nullable=True),
+    sa.Column('term_end', sa.Date(), nullable=True),
+    sa.Column('reserved_share', sa.Integer(), nullable=False),
+    sa.CheckConstraint("period IN ('month','term','none')", name=op.f('ck_quotas_period')),
+    sa.CheckConstraint("scope IN ('org','org_kind','course')", name=op.f('ck_quotas_scope')),
+    sa.CheckConstraint('max_concurrent IS NULL OR max_concurrent >= 0', name=op.f('ck_quotas_concurrent')),
+    sa.CheckConstraint('reserved_share >= 0', name=op.f('ck_quotas_share')),
+    sa.CheckConstraint('seat_hours IS NULL OR seat_hours >= 0', name=op.f('ck_quotas_seat_hours')),
+    sa.ForeignKeyConstraint(['feature_id'], ['features.id'], name=op.f('fk_quotas_feature_id_features'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quotas')),
+    sa.UniqueConstraint('scope', 'subject', 'feature_id', name=op.f('uq_quotas_scope'))
+    )
+    op.create_table('reservations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('feature_id', sa.Integer(), nullable=False),
+    sa.Column('pool_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('course', sa.String(length=64), nullable=True),
+    sa.Column('series', sa.String(length=36), nullable=True),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.Column('starts_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=False),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('pending','approved','active','done','cancelled','rejected','no_show')", name=op.f('ck_reservations_status')),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_reservations_window')),
+    sa.CheckConstraint('seats >= 1', name=op.f('ck_reservations_seats_pos')),
+    sa.ForeignKeyConstraint(['feature_id'], ['features.id'], name=op.f('fk_reservations_feature_id_features'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_reservations_org_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['pool_id'], ['pools.id'], name=op.f('fk_reservations_pool_id_pools'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_reservations_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reservations'))
+    )
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reservations_series'), ['series'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reservations_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('ix_reservations_window', ['feature_id', 'status', 'starts_at'], unique=False)
+
+    op.create_table('holds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pool_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.Column('reserved_seats', sa.Integer(), nullable=False),
+    sa.Column('claimed', sa.Integer(), nullable=False),
+    sa.Column('reservation_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('no_show_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('released_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('release_reason', sa.String(length=20), nullable=True),
+    sa.CheckConstraint("kind IN ('reservation','queue')", name=op.f('ck_holds_kind')),
+    sa.CheckConstraint('seats >= 0', name=op.f('ck_holds_seats_nonneg')),
+    sa.ForeignKeyConstraint(['pool_id'], ['pools.id'], name=op.f('fk_holds_pool_id_pools'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reservation_id'], ['reservations.id'], name=op.f('fk_holds_reservation_id_reservations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_holds_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_holds'))
+    )
+    with op.batch_alter_table('holds', schema=None) as batch_op:
+        batch_op.create_index('ix_holds_active', ['pool_id', 'released_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_holds_pool_id'), ['pool_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_holds_reservation_id'), ['reservation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_holds_user_id'), ['user_id'], unique=False)
+
+    op.create_table('leases',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pool_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('course', sa.String(length=64), nullable=True),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('host', sa.String(length=200), nullable=False),
+    sa.Column('hold_id', sa.Integer(), nullable=True),
+    sa.Column('started_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_by', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('end_reason', sa.String(length=20), nullable=True),
+    sa.CheckConstraint("kind IN ('lease','borrow')", name=op.f('ck_leases_kind')),
+    sa.CheckConstraint('seats >= 1', name=op.f('ck_leases_seats_pos')),
+    sa.ForeignKeyConstraint(['hold_id'], ['holds.id'], name=op.f('fk_leases_hold_id_holds'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_leases_org_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['pool_id'], ['pools.id'], name=op.f('fk_leases_pool_id_pools'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_leases_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_leases'))
+    )
+    with op.batch_alter_table('leases', schema=None) as batch_op:
+        batch_op.create_index('ix_leases_active', ['pool_id', 'ended_at'], unique=False)
+        batch_op.create_index('ix_leases_expiry', ['ended_at', 'expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_leases_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_leases_pool_id'), ['pool_id'], unique=False)
+        batch_op.create_index('ix_leases_started', ['started_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_leases_user_id'), ['user_id'], unique=False)
+
+    op.create_table('queue_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('feature_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.Column('hours', sa.Float(), nullable=False),
+    sa.Column('priority', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('joined_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('granted_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('hold_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("status IN ('waiting','granted','claimed','left','lapsed','removed')", name=op.f('ck_queue_entries_status')),
+    sa.CheckConstraint('seats >= 1', name=op.f('ck_queue_entries_seats_pos')),
+    sa.ForeignKeyConstraint(['feature_id'], ['features.id'], name=op.f('fk_queue_entries_feature_id_features'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['hold_id'], ['holds.id'], name=op.f('fk_queue_entries_hold_id_holds'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_queue_entries_org_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_queue_entries_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_queue_entries'))
+    )
+    with op.batch_alter_table('queue_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_queue_entries_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('ix_queue_waiting', ['feature_id', 'status', 'priority', 'joined_at'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('queue_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_queue_waiting')
+        batch_op.drop_index(batch_op.f('ix_queue_entries_user_id'))
+
+    op.drop_table('queue_entries')
+    with op.batch_alter_table('leases', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_leases_user_id'))
+        batch_op.drop_index('ix_leases_started')
+        batch_op.drop_index(batch_op.f('ix_leases_pool_id'))
+        batch_op.drop_index(batch_op.f('ix_leases_org_id'))
+        batch_op.drop_index('ix_leases_expiry')
+        batch_op.drop_index('ix_leases_active')
+
+    op.drop_table('leases')
+    with op.batch_alter_table('holds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_holds_user_id'))
+        batch_op.drop_index(batch_op.f('ix_holds_reservation_id'))
+        batch_op.drop_index(batch_op.f('ix_holds_pool_id'))
+        batch_op.drop_index('ix_holds_active')
+
+    op.drop_table('holds')
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.drop_index('ix_reservations_window')
+        batch_op.drop_index(batch_op.f('ix_reservations_user_id'))
+        batch_op.drop_index(batch_op.f('ix_reservations_series'))
+
+    op.drop_table('reservations')
+    op.drop_table('quotas')
+    with op.batch_alter_table('pools', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pools_feature_id'))
+
+    op.drop_table('pools')
     op.drop_table('user_roles')
     with op.batch_alter_table('ssh_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ssh_keys_user_id'))
@@ -138,11 +393,25 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_notifications_user_id'))
 
     op.drop_table('notifications')
+    op.drop_table('licence_suspensions')
+    with op.batch_alter_table('licence_denials', schema=None) as batch_op:
+        batch_op.drop_index('ix_denials_at')
+
+    op.drop_table('licence_denials')
+    with op.batch_alter_table('features', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_features_daemon_id'))
+
+    op.drop_table('features')
+    with op.batch_alter_table('vendor_daemons', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_vendor_daemons_server_id'))
+
+    op.drop_table('vendor_daemons')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_org_id'))
 
     op.drop_table('users')
     op.drop_table('organisations')
+    op.drop_table('licence_servers')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
         batch_op.drop_index(batch_op.f('ix_audit_log_actor'))
