@@ -118,6 +118,7 @@ class ChannelSim:
         self._pre_ptr = 0
         self._last_issue = 0
         self._last_pim_col = -(1 << 30)
+        self._nbar = 0  # barrier requests in the queue
         self._group = [b // timing.banks_per_group for b in range(timing.banks)]
 
     # -- timing updates -------------------------------------------------------------------------
@@ -202,15 +203,26 @@ class ChannelSim:
                 return REF, -1, None
         # window: requests up to the first barrier (a barrier request itself only at the head)
         n = len(queue)
-        limit = n
-        for i in range(n):
-            if queue[i].barrier:
-                limit = i if i > 0 else 1
-                break
+        if self._nbar:
+            first = 0
+            while not queue[first].barrier:
+                first += 1
+            limit = first if first > 0 else 1
+            scan_limit = first + 1
+            act_limit = first
+            if first == 0:
+                act_limit = 1
+                while act_limit < n and not queue[act_limit].barrier:
+                    act_limit += 1
+        else:
+            limit = act_limit = scan_limit = n
         # 2. oldest ready column command
+        rd_row = [b.row if b.state == _ACTIVE and now >= b.next_rd else -2 for b in banks]
+        wr_row = [b.row if b.state == _ACTIVE and now >= b.next_wr else -2 for b in banks]
+        pim_ok = now >= self._last_pim_col + self.t.min_column_gap
         for i in range(limit):
             req = queue[i]
-            if self._col_ready(req, now):
+            if (wr_row if req.write else rd_row)[req.bank] == req.row and (pim_ok or not req.pim):
                 dependent = False
                 for j in range(i):
                     q = queue[j]
@@ -220,11 +232,6 @@ class ChannelSim:
                 if not dependent:
                     return (WR if req.write else RD), i, req
         # 3. ACT for the oldest request whose bank is idle
-        act_limit = n
-        for i in range(1, n):
-            if queue[i].barrier:
-                act_limit = i
-                break
         faw_checked = False
         for i in range(act_limit):
             req = queue[i]
@@ -237,43 +244,32 @@ class ChannelSim:
                 return ACT, req.bank, req
         # 4. PRE a bank no queued request wants (looking up to and including the first barrier)
         nb = len(banks)
-        scan_limit = n
-        for i in range(n):
-            if queue[i].barrier:
-                scan_limit = i + 1
-                break
+        wanted = {(q.bank, q.row) for q in queue[:scan_limit]}
         for k in range(nb):
             idx = (self._pre_ptr + k) % nb
             b = banks[idx]
-            if b.state != _ACTIVE:
+            if b.state != _ACTIVE or now < b.next_pre:
                 continue
-            wanted = False
-            for i in range(scan_limit):
-                q = queue[i]
-                if q.bank == idx and q.row == b.row:
-                    wanted = True
-                    break
-            if not wanted and now >= b.next_pre:
+            if (idx, b.row) not in wanted:
                 self._pre_ptr = idx
                 return PRE, idx, None
         return -1, -1, None
 
     def _next_event(self, now: int) -> int:
         """The earliest future cycle at which some rule could let a command issue."""
-        cands = [self._next_refresh]
+        best = self._next_refresh
         for b in self.banks:
-            for v in (b.next_act, b.next_pre, b.next_rd, b.next_wr):
-                if v > now:
-                    cands.append(v)
-            if b.state == _CLOSING and b.ready_at > now:
-                cands.append(b.ready_at)
+            for v in (b.next_act, b.next_pre, b.next_rd, b.next_wr, b.ready_at):
+                if now < v < best:
+                    best = v
         if self._acts:
-            cands.append(self._acts[0] + self.t.tFAW)
-        gap_end = self._last_pim_col + self.t.min_column_gap
-        if gap_end > now:
-            cands.append(gap_end)
-        nxt = min((c for c in cands if c > now), default=now + 1)
-        return nxt
+            v = self._acts[0] + self.t.tFAW
+            if now < v < best:
+                best = v
+        v = self._last_pim_col + self.t.min_column_gap
+        if now < v < best:
+            best = v
+        return best if best > now else now + 1
 
     def run(self, requests: Iterable[Request]) -> int:
         """Issue ``requests`` (in order) and drain them; return the cycle at which the last
@@ -298,6 +294,8 @@ class ChannelSim:
                 if kind in (RD, WR):
                     assert req is not None
                     queue.pop(idx)
+                    if req.barrier:
+                        self._nbar -= 1
                     self._issue_column(req, now)
                     finish = now + (t.write_latency + 1 if kind == WR
                                     else t.read_latency + 2) + t.burst_cycles
@@ -326,6 +324,8 @@ class ChannelSim:
                     exhausted = True
                 else:
                     queue.append(nxt)
+                    if nxt.barrier:
+                        self._nbar += 1
                     now += 1
                     continue
             if kind >= 0:

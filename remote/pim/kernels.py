@@ -37,7 +37,7 @@ PHASES = (
 P_HREAD, P_HWRITE, P_SETUP, P_TOGGLE, P_OPERAND, P_COMPUTE, P_WB, P_EXIT = range(8)
 
 # Requests simulated in full before the rest of a stream is extrapolated.
-_STREAM_LIMIT = 6000
+_STREAM_LIMIT = 3200
 _TILE_LIMIT = 12000
 
 
