@@ -453,12 +453,13 @@ def _lint_test(params: RtlSimParams, lint: ToolRun) -> tuple[TestResult, dict[st
     return test, metrics
 
 
-def _functional(params: RtlSimParams, compile_run: ToolRun | None,
-                sim: ToolRun | None) -> tuple[Outcome, float, str, str, dict[str, Any]]:
+def _functional(params: RtlSimParams, compile_run: ToolRun | None, sim: ToolRun | None,
+                limit: float) -> tuple[Outcome, float, str, str, dict[str, Any]]:
     """(outcome, score, one-line message, test output, metrics) of the functional test."""
     points = params.functional_points
     if compile_run is None or compile_run.timed_out:
-        return Outcome.TIME_LIMIT, 0.0, "Compilation ran out of time.", "", {}
+        return (Outcome.TIME_LIMIT, 0.0, f"Compilation ran out of time (limit {limit:g} s).", "",
+                {})
     if compile_run.returncode != 0:
         errors = parse_compiler_errors(compile_run.output)
         message = f"Compilation failed: {errors[0]}" if errors else "Compilation failed."
@@ -467,10 +468,10 @@ def _functional(params: RtlSimParams, compile_run: ToolRun | None,
             metrics.update(compile_error_file=errors[0].file, compile_error_line=errors[0].line)
         return Outcome.COMPILE_ERROR, 0.0, message, _clip(compile_run.output), metrics
     if sim is None or sim.timed_out:
-        limit = f"{params.timeout:g} s"
         return (Outcome.TIME_LIMIT, 0.0,
-                f"Simulation did not finish within {limit} (an endless loop, or no $finish?).",
-                _clip(sim.output) if sim else "", {})
+                f"Simulation ran out of time (limit {limit:g} s for all steps; an endless loop, "
+                "or no $finish?).",
+                _clip(sim.output, 4000) if sim else "", {})
     # run_tool collects the key lines from the whole output; a sandbox may hand over only text.
     summary = parse_sim_output(sim.key_lines or sim.output)
     metrics = {"exit_status": sim.returncode, "output_truncated": sim.truncated}
@@ -508,13 +509,15 @@ def _functional(params: RtlSimParams, compile_run: ToolRun | None,
     return Outcome.SUCCESS, score, message, "\n".join(lines), metrics
 
 
-def grade(params: RtlSimParams, runs: Mapping[str, ToolRun],
-          artefacts: Sequence[str] = ()) -> RunResult:
-    """Turn the steps' results (keyed by step name) into a :class:`RunResult`."""
+def grade(params: RtlSimParams, runs: Mapping[str, ToolRun], artefacts: Sequence[str] = (),
+          *, time_limit: float | None = None) -> RunResult:
+    """Turn the steps' results (keyed by step name) into a :class:`RunResult`.
+    ``time_limit`` is the limit that was applied (for messages; default ``params.timeout``)."""
     tests: list[TestResult] = []
     metrics: dict[str, Any] = {"backend": BACKEND, "simulator": params.simulator}
     compile_run, sim = runs.get("compile"), runs.get("simulate")
-    outcome, score, message, output, extra = _functional(params, compile_run, sim)
+    outcome, score, message, output, extra = _functional(
+        params, compile_run, sim, params.timeout if time_limit is None else time_limit)
     metrics.update(extra)
     tests.append(TestResult(
         name=f"Matches the reference ({params.simulator})", score=score,
@@ -565,4 +568,4 @@ def run(workspace: Path, params: Mapping[str, Any] | RtlSimParams, *,
                          metrics={"backend": BACKEND}, artefacts=artefacts,
                          results=GradescopeResults(output=exc.message))
     artefacts += sorted(p.name for p in workspace.glob("*.vcd") if p.is_file())
-    return grade(checked, runs, artefacts)
+    return grade(checked, runs, artefacts, time_limit=budget)

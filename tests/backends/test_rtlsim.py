@@ -124,6 +124,7 @@ def test_endless_loop_is_a_time_limit(workspace: Path) -> None:
     result = rtlsim.run(workspace, params(testbench=bench, lint=False), timeout=2)
     assert result.outcome is Outcome.TIME_LIMIT
     assert result.results.score == 0
+    assert "Simulation ran out of time (limit 2 s" in result.message
     assert result.metrics["simulate_seconds"] < 30
 
 
