@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from core.errors import InvalidInput
 from remote.backends import rtlsim
@@ -61,6 +62,14 @@ def test_correct_design_passes_with_full_marks(workspace: Path) -> None:
     assert result.results.score == 10
     assert "_build/sim.log" in result.artefacts
     assert "Mismatches: 0 in 1000 samples" in (workspace / "_build" / "sim.log").read_text()
+
+
+def test_lab_configuration_grades_the_example_solution(workspace: Path) -> None:
+    lab = yaml.safe_load((LAB / "lab.yaml").read_text())
+    result = rtlsim.run(workspace, lab["backends"]["rtl-sim"])
+    assert result.outcome is Outcome.SUCCESS
+    assert result.metrics["samples"] == 2000 and result.metrics["mismatches"] == 0
+    assert result.results.score == 10
 
 
 def test_results_json_follows_the_gradescope_schema(workspace: Path, tmp_path: Path) -> None:
