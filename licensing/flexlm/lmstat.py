@@ -269,11 +269,13 @@ class LmstatReport:
 
     @property
     def usable(self) -> bool:
-        """False when lmstat could not reach any licence server: an empty report then says
-        nothing about usage and must not be reconciled."""
+        """False when lmstat could not reach any licence server or vendor daemon: the report then
+        says nothing about usage and must not be reconciled (every lease would look idle)."""
         if self.errors and not self.features:
             return False
         if self.servers and not any(s.up for s in self.servers):
+            return False
+        if self.vendors and not any(v.up for v in self.vendors):
             return False
         return bool(self.features) or not self.errors
 

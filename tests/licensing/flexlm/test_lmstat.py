@@ -411,6 +411,7 @@ def test_variant_vendor_daemon_down() -> None:
                              "snpslmd: The desired vendor daemon is down. (-97,121)"))
     assert [(v.name, v.up) for v in r.vendors] == [("snpslmd", False)]
     assert r.vendors[0].message is not None and "-97,121" in r.vendors[0].message
+    assert not r.usable
 
 
 def test_variant_non_utf8_bytes() -> None:
