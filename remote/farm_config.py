@@ -1,6 +1,6 @@
 """The farm's YAML config, validated; every error names the line it is about.
 
-Example (``resources/`` holds a full one)::
+Example::
 
     scheduler:
       type: slurm            # or: local (with max_concurrent)
