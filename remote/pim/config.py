@@ -84,7 +84,7 @@ class Organisation(_Strict):
         if self.banks % self.bank_groups:
             raise ValueError("banks must be a multiple of bank_groups")
         if self.banks < 2:
-            raise ValueError("a PIM platform needs at least 2 banks per channel")
+            raise ValueError("banks must be at least 2 (PIM units sit between bank pairs)")
         return self
 
 
@@ -168,29 +168,39 @@ class Platform(_Strict):
         return max(1, math.ceil(ns / self.timing.tCK - 1e-9))
 
 
-def node_line(root: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
-    """1-based line of the YAML node at ``path`` (or its deepest existing ancestor)."""
+def _resolve(root: yaml.Node | None, path: tuple[Any, ...]) -> tuple[int | None, tuple[Any, ...]]:
+    """Walk ``path`` through the YAML node tree. Returns the 1-based line of the deepest node
+    reached and the path with the parts the document does not have (union tags) left out."""
     node = root
     line = node.start_mark.line + 1 if node is not None else None
+    kept: list[Any] = []
     for key in path:
         if isinstance(node, yaml.MappingNode):
-            nxt = None
             for k, v in node.value:
                 if isinstance(k, yaml.ScalarNode) and k.value == str(key):
-                    nxt = v
+                    node = v
                     line = k.start_mark.line + 1
+                    kept.append(key)
                     break
-            if nxt is None:
-                return line
-            node = nxt
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-            if key >= len(node.value):
-                return line
+            else:
+                if not isinstance(key, int) and key not in _TAGS:
+                    kept.append(key)  # a missing field: name it, point at its parent
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) \
+                and key < len(node.value):
             node = node.value[key]
             line = node.start_mark.line + 1
-        else:
-            return line
-    return line
+            kept.append(key)
+        elif key not in _TAGS:
+            kept.append(key)
+    return line, tuple(kept)
+
+
+_TAGS = frozenset({"gemv", "add", "mul", "relu", "sequence"})
+
+
+def node_line(root: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
+    """1-based line of the YAML node at ``path`` (or its deepest existing ancestor)."""
+    return _resolve(root, path)[0]
 
 
 def load_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
@@ -210,13 +220,17 @@ def load_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
 
 def validation_error(exc: ValidationError, root: yaml.Node | None, source: str,
                      prefix: tuple[Any, ...] = ()) -> ParseError:
-    """Turn a pydantic error into a ParseError naming the first failing field and its line."""
+    """Turn a pydantic error into a ParseError naming the first failing field and its line.
+    Cross-field checks name their field as the first word of the message (``a.b must ...``)."""
     err = exc.errors()[0]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    full = prefix + loc
-    field_name = ".".join(str(p) for p in full) or "(document)"
-    msg = err["msg"].removeprefix("Value error, ")
-    line = node_line(root, full)
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    first = msg.split(" ", 1)[0]
+    if err["type"] == "value_error" and first.replace("_", "").replace(".", "").isalnum() \
+            and first[:1].isalpha() and first not in ("a", "the", "an"):
+        loc = loc + tuple(first.split("."))
+    line, kept = _resolve(root, prefix + loc)
+    field_name = ".".join(str(p) for p in kept) or "(document)"
     return ParseError(f"{field_name}: {msg}", source=source, line=line, field=field_name)
 
 

@@ -129,7 +129,7 @@ def _report(cur: dict[str, object], passed: bool, wall_ms: int | None) -> PimRep
         workload=str(cur.get("label", kind.upper())), kind=kind,
         platform="PIMSimulator HBM2 64 pseudo-channels", source="pimsimulator",
         non_pim=SideReport(cycles=non_pim, time_us=_tick_us(non_pim)),
-        pim=SideReport(cycles=pim, time_us=_tick_us(pim)), speedup=round(speedup, 4),
+        pim=SideReport(cycles=pim, time_us=_tick_us(pim)), speedup=speedup,
         notes=notes)
 
 
