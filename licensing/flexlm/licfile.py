@@ -398,38 +398,43 @@ def _logical_lines(text: str) -> Iterator[_Logical]:
         yield logical
 
 
+_CHUNK_RE = re.compile(r'\s+|[^\s"“”{]+|["“”][^"“”]*["“”]?|\{[^}]*\}?')
+
+
 def _tokens(logical: _Logical) -> list[_Token]:
+    """Whitespace-separated words; a quoted (or braced) part may hold spaces and is joined to
+    the word around it (``SIGN="A B"``). ``KEY=`` splits at the first ``=`` outside quotes."""
     text = logical.text
     out: list[_Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i].isspace():
-            i += 1
+    start = -1
+    buf: list[str] = []
+    key: str | None = None
+    quoted = False
+    for m in _CHUNK_RE.finditer(text):
+        chunk = m.group(0)
+        first = chunk[0]
+        if first.isspace():
+            if start >= 0:
+                out.append(_Token(key, "".join(buf), start, quoted))
+                start, buf, key, quoted = -1, [], None, False
             continue
-        start = i
-        buf: list[str] = []
-        key: str | None = None
-        quoted = False
-        while i < n and not text[i].isspace():
-            ch = text[i]
-            if ch in QUOTES or ch == "{":
-                closers = QUOTES.get(ch, "}")
-                j = i + 1
-                while j < n and text[j] not in closers:
-                    j += 1
-                if j >= n:
-                    raise _LineError(logical.line_at(i),
-                                     f"unterminated quoted value starting {text[start:i + 12]!r}")
-                buf.append(" ".join(text[i + 1:j].split()))
-                quoted = True
-                i = j + 1
-            elif ch == "=" and key is None and not quoted:
-                key = "".join(buf)
-                buf = []
-                i += 1
-            else:
-                buf.append(ch)
-                i += 1
+        if start < 0:
+            start = m.start()
+        if first in QUOTES or first == "{":
+            closers = QUOTES.get(first, "}")
+            if len(chunk) < 2 or chunk[-1] not in closers:
+                opened = text[start:m.start() + 12]
+                raise _LineError(logical.line_at(m.start()),
+                                 f"unterminated quoted value starting {opened!r}")
+            buf.append(" ".join(chunk[1:-1].split()))
+            quoted = True
+        elif key is None and not quoted and "=" in chunk:
+            before, after = chunk.split("=", 1)
+            key = "".join(buf) + before
+            buf = [after] if after else []
+        else:
+            buf.append(chunk)
+    if start >= 0:
         out.append(_Token(key, "".join(buf), start, quoted))
     return out
 

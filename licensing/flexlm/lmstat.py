@@ -361,14 +361,14 @@ def _parse_user_line(feature: str, body: str, lineno: int) -> UserLine | None:
         user, host, display, token = _split_left(m.group("left"))
     except ValueError:
         return None
-    base = UserLine(
-        feature=feature, user=user, host=host, display=display, vendor_token=token,
-        client_version=m.group("ver"), server=m.group("server"), port=m.group("port"),
-        handle=int(m.group("handle")), line=lineno)
+    common = {"feature": feature, "user": user, "host": host, "display": display,
+              "vendor_token": token, "client_version": m.group("ver"),
+              "server": m.group("server"), "port": m.group("port"),
+              "handle": int(m.group("handle")), "line": lineno}
     rest = m.group("rest")
     q = _QUEUED_RE.match(rest)
     if q:
-        return replace(base, licenses=int(q.group(1)), queued=True)
+        return UserLine(**common, licenses=int(q.group(1)), queued=True)  # type: ignore[arg-type]
     s = _START_RE.match(rest)
     if not s:
         return None
@@ -396,10 +396,11 @@ def _parse_user_line(feature: str, body: str, lineno: int) -> UserLine | None:
             return None
     if licenses < 1:
         return None
-    return replace(base, licenses=licenses, start_weekday=s.group("dow"),
-                   start_month=int(s.group("mon")), start_day=int(s.group("day")),
-                   start_hour=int(s.group("hh")), start_minute=int(s.group("mm")),
-                   linger=linger, linger_limit=linger_limit, pid=pid)
+    return UserLine(**common, licenses=licenses,  # type: ignore[arg-type]
+                    start_weekday=s.group("dow"), start_month=int(s.group("mon")),
+                    start_day=int(s.group("day")), start_hour=int(s.group("hh")),
+                    start_minute=int(s.group("mm")), linger=linger, linger_limit=linger_limit,
+                    pid=pid)
 
 
 @dataclass
@@ -478,6 +479,9 @@ class _Parser:
             warnings=tuple(self.warnings), status_time=self.status_time)
 
     def line(self, lineno: int, raw: str, line: str) -> None:
+        if self.section == "features" and self.features and raw[:1].isspace() \
+                and " (v" in line and self.feature_line(lineno, raw, line):
+            return  # fast path: a checkout line
         if _BANNER_RE.match(line) or _IGNORED_RE.match(line):
             return
         m = _STATUS_ON_RE.match(line)
