@@ -9,6 +9,7 @@ which breaks read-then-write logic under concurrency. Write transactions use
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -59,6 +60,14 @@ class Base(DeclarativeBase):
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
+def _busy_timeout_ms() -> int:
+    """The SQLite busy timeout; ``CHIPCOMMONS_SQLITE_BUSY_MS`` overrides the default."""
+    try:
+        return int(os.environ.get("CHIPCOMMONS_SQLITE_BUSY_MS", SQLITE_BUSY_TIMEOUT_MS))
+    except ValueError:
+        return SQLITE_BUSY_TIMEOUT_MS
+
+
 def normalise_url(url: str) -> str:
     """Accept ``postgresql://`` and pick the psycopg 3 driver for it."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -72,7 +81,7 @@ def make_engine(url: str, *, pool: bool = True, echo: bool = False) -> Engine:
         engine = create_engine(
             url,
             echo=echo,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False,
+            connect_args={"timeout": _busy_timeout_ms() / 1000, "check_same_thread": False,
                           "isolation_level": None},
             poolclass=None if pool else NullPool,
         )
@@ -92,7 +101,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={_busy_timeout_ms()}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 

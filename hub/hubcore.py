@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,7 +26,7 @@ from core.errors import (
     InvalidInput,
     Unauthenticated,
 )
-from core.models.accounts import User
+from core.models.accounts import Organisation, User, UserRole
 from core.timeutil import utcnow
 from hub.context import Actor, CallContext
 from hub.models import RequestRecord
@@ -79,6 +79,22 @@ class HubCore:
         except OperationalError as exc:
             raise DatabaseUnavailable(f"the centre database is unavailable: {exc.orig}") from exc
 
+    _ACTOR_QUERY: ClassVar[Any] = None
+
+    def _authenticate(self, session: Session, login: str) -> Actor:
+        """Who is calling: one query (user, organisation, roles), no ORM objects."""
+        query = HubCore._ACTOR_QUERY
+        if query is None:
+            query = HubCore._ACTOR_QUERY = _actor_query()
+        rows = session.execute(query, {"login": login}).all()
+        if not rows:
+            raise Unauthenticated(f"user {login!r} is not known to this centre", user=login)
+        user_id, disabled, org_id, org_code, org_kind, _ = rows[0]
+        if disabled:
+            raise AccountDisabled(f"the account {login!r} is disabled", user=login)
+        roles = frozenset(r[5] for r in rows if r[5] is not None)
+        return Actor(user_id, login, org_id, org_code, org_kind, roles)
+
     def _replay(self, login: str, request_id: str) -> tuple[str, Any] | None:
         with transaction(self.sessions, write=False) as session:
             row = session.execute(
@@ -90,12 +106,7 @@ class HubCore:
     def _call(self, login: str, spec: MethodSpec, params: dict[str, Any],
               request_id: str | None) -> Any:
         with transaction(self.sessions, write=spec.write) as session:
-            user = session.scalar(select(User).where(User.login == login))
-            if user is None:
-                raise Unauthenticated(f"user {login!r} is not known to this centre", user=login)
-            if user.disabled:
-                raise AccountDisabled(f"the account {login!r} is disabled", user=login)
-            actor = Actor.of(user)
+            actor = self._authenticate(session, login)
             if not actor.roles & spec.roles:
                 raise Forbidden(f"{spec.name} is not allowed for your role "
                                 f"({', '.join(sorted(actor.roles))})", method=spec.name)
@@ -117,6 +128,14 @@ class HubCore:
                 session.add(RequestRecord(user_id=actor.user_id, request_id=request_id,
                                           method=spec.name, result=encoded))
             return encoded
+
+
+def _actor_query() -> Any:
+    return (select(User.id, User.disabled, User.org_id, Organisation.code, Organisation.kind,
+                   UserRole.role)
+            .join(Organisation, Organisation.id == User.org_id)
+            .outerjoin(UserRole, UserRole.user_id == User.id)
+            .where(User.login == bindparam("login")))
 
 
 def _errors(exc: ValidationError) -> list[dict[str, Any]]:

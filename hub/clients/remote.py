@@ -167,8 +167,9 @@ class RemoteHub(HubClient):
         self._client: paramiko.SSHClient | None = None
         self._channel: paramiko.Channel | None = None
         self._reader: threading.Thread | None = None
+        self._reader_done = threading.Event()
         self._closed = False
-        self._login = target.user
+        self._login: str | None = None
         self.reconnects = 0
         self._connect()
 
@@ -178,12 +179,15 @@ class RemoteHub(HubClient):
 
     @property
     def login(self) -> str:
+        """The hub user this key acts as (the forced command decides, not the SSH user)."""
+        if self._login is None:
+            self._login = str(self.call("me.whoami").login)
         return self._login
 
     @property
     def connected(self) -> bool:
         channel = self._channel
-        return channel is not None and not channel.closed and channel.get_transport() is not None \
+        return channel is not None and not self._reader_done.is_set() and not channel.closed and channel.get_transport() is not None \
             and bool(channel.get_transport().is_active())  # type: ignore[union-attr]
 
     # -- connection ------------------------------------------------------------------------------
@@ -198,11 +202,12 @@ class RemoteHub(HubClient):
         channel = transport.open_session(timeout=self.connect_timeout)
         channel.exec_command(self.command)
         self._client, self._channel = client, channel
-        self._reader = threading.Thread(target=self._read_loop, args=(channel,),
+        done = self._reader_done = threading.Event()
+        self._reader = threading.Thread(target=self._read_loop, args=(channel, done),
                                         name="chipcommons-rpc-reader", daemon=True)
         self._reader.start()
 
-    def _read_loop(self, channel: paramiko.Channel) -> None:
+    def _read_loop(self, channel: paramiko.Channel, done: threading.Event) -> None:
         buffer = bytearray()
         try:
             while True:
@@ -224,6 +229,7 @@ class RemoteHub(HubClient):
             except (OSError, EOFError):
                 pass
             reason = stderr.decode(errors="replace").strip().splitlines()
+            done.set()  # before failing the pending calls: see _send_and_wait
             self._fail_pending(ConnectionLost(
                 "the connection to the centre was lost" + (f": {reason[-1]}" if reason else "")))
 
@@ -304,7 +310,9 @@ class RemoteHub(HubClient):
             self._pending[message["id"]] = future
         channel = self._channel
         try:
-            if channel is None:
+            # Registered first, then checked: either the reader's _fail_pending sees this call,
+            # or we see that the reader has finished.
+            if channel is None or self._reader_done.is_set():
                 raise ConnectionLost("not connected")
             with self._send_lock:
                 channel.sendall(encode(message))
