@@ -187,8 +187,10 @@ class RemoteHub(HubClient):
     @property
     def connected(self) -> bool:
         channel = self._channel
-        return channel is not None and not self._reader_done.is_set() and not channel.closed and channel.get_transport() is not None \
-            and bool(channel.get_transport().is_active())  # type: ignore[union-attr]
+        if channel is None or self._reader_done.is_set() or channel.closed:
+            return False
+        transport = channel.get_transport()
+        return transport is not None and bool(transport.is_active())
 
     # -- connection ------------------------------------------------------------------------------
 

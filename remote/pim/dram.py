@@ -120,24 +120,37 @@ class ChannelSim:
         self._last_pim_col = -(1 << 30)
         self._nbar = 0  # barrier requests in the queue
         self._group = [b // timing.banks_per_group for b in range(timing.banks)]
+        self._same = [[self._group[i] == self._group[j] for j in range(timing.banks)]
+                      for i in range(timing.banks)]
+        self._window = (0, 0)  # (column window, ACT window) of the last scheduling attempt
 
     # -- timing updates -------------------------------------------------------------------------
     def _issue_column(self, req: Request, now: int) -> None:
         t = self.t
-        grp = self._group[req.bank]
         bank = self.banks[req.bank]
+        same_group = self._same[req.bank]
+        near = now + max(t.tCCD_L, t.burst_cycles)
+        far = now + max(t.tCCD_S, t.burst_cycles)
         if req.write:
-            bank.next_pre = max(bank.next_pre, now + t.write_to_pre)
-            for i, b in enumerate(self.banks):
-                gap = t.tCCD_L if self._group[i] == grp else t.tCCD_S
-                b.next_rd = max(b.next_rd, now + t.write_to_read)
-                b.next_wr = max(b.next_wr, now + max(gap, t.burst_cycles))
+            if bank.next_pre < now + t.write_to_pre:
+                bank.next_pre = now + t.write_to_pre
+            turn = now + t.write_to_read
+            for b, same in zip(self.banks, same_group, strict=True):
+                if b.next_rd < turn:
+                    b.next_rd = turn
+                g = near if same else far
+                if b.next_wr < g:
+                    b.next_wr = g
         else:
-            bank.next_pre = max(bank.next_pre, now + t.read_to_pre)
-            for i, b in enumerate(self.banks):
-                gap = t.tCCD_L if self._group[i] == grp else t.tCCD_S
-                b.next_rd = max(b.next_rd, now + max(gap, t.burst_cycles))
-                b.next_wr = max(b.next_wr, now + t.read_to_write)
+            if bank.next_pre < now + t.read_to_pre:
+                bank.next_pre = now + t.read_to_pre
+            turn = now + t.read_to_write
+            for b, same in zip(self.banks, same_group, strict=True):
+                g = near if same else far
+                if b.next_rd < g:
+                    b.next_rd = g
+                if b.next_wr < turn:
+                    b.next_wr = turn
         if req.pim:
             self._last_pim_col = now
 
@@ -216,6 +229,7 @@ class ChannelSim:
                     act_limit += 1
         else:
             limit = act_limit = scan_limit = n
+        self._window = (limit, act_limit)
         # 2. oldest ready column command
         rd_row = [b.row if b.state == _ACTIVE and now >= b.next_rd else -2 for b in banks]
         wr_row = [b.row if b.state == _ACTIVE and now >= b.next_wr else -2 for b in banks]
@@ -255,20 +269,36 @@ class ChannelSim:
                 return PRE, idx, None
         return -1, -1, None
 
-    def _next_event(self, now: int) -> int:
-        """The earliest future cycle at which some rule could let a command issue."""
+    def _next_event(self, queue: list[Request], now: int) -> int:
+        """The earliest future cycle at which a rule could let a command issue: the timing of
+        the banks the scheduling window touches, any bank's precharge or close, the refresh
+        clock, the activation window and the PIM clock."""
         best = self._next_refresh
-        for b in self.banks:
-            for v in (b.next_act, b.next_pre, b.next_rd, b.next_wr, b.ready_at):
-                if now < v < best:
-                    best = v
+        banks = self.banks
+        limit, act_limit = self._window
+        gap_end = self._last_pim_col + self.t.min_column_gap
+        for i in range(min(len(queue), max(limit, act_limit))):
+            q = queue[i]
+            b = banks[q.bank]
+            v = b.next_wr if q.write else b.next_rd
+            if q.pim and gap_end > v:
+                v = gap_end
+            if now < v < best:
+                best = v
+            v = b.next_act
+            if now < v < best:
+                best = v
+        for b in banks:
+            v = b.next_pre
+            if now < v < best:
+                best = v
+            v = b.ready_at
+            if now < v < best:
+                best = v
         if self._acts:
             v = self._acts[0] + self.t.tFAW
             if now < v < best:
                 best = v
-        v = self._last_pim_col + self.t.min_column_gap
-        if now < v < best:
-            best = v
         return best if best > now else now + 1
 
     def run(self, requests: Iterable[Request]) -> int:
@@ -333,7 +363,7 @@ class ChannelSim:
             else:
                 if exhausted and not queue:
                     break
-                now = self._next_event(now)
+                now = self._next_event(queue, now)
         end = max(now, done_at)
         if queue or not exhausted:  # pragma: no cover - defensive
             raise RuntimeError("channel simulation ended with requests left")

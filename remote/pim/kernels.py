@@ -287,8 +287,8 @@ def gemv_pim(p: Platform, w: Gemv) -> KernelRun:
     # simulate the first output tiles; extrapolate the rest (identical command groups)
     step_cost = n_in * (u.grf_a + per_tile_cols) + u.grf_b + 2
     built = n_out
-    if n_out > 3 and n_out * step_cost > _TILE_LIMIT:
-        built = 3
+    if n_out > 2 and n_out * step_cost > _TILE_LIMIT:
+        built = 2
     for j in range(built):
         b.toggle()
         b.reqs[-1].mark = j
@@ -311,7 +311,7 @@ def gemv_pim(p: Platform, w: Gemv) -> KernelRun:
     extra = 0
     if built < n_out:
         m = sim.stats.marks
-        extra = round((m[2] - m[1]) * (n_out - built))
+        extra = round((m[1] - m[0]) * (n_out - built))
     factor = (sim.stats.requests_done + (n_out - built) * step_cost) / max(
         1, sim.stats.requests_done)
     run = _scale(sim, 0, factor, extra)

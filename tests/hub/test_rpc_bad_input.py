@@ -55,7 +55,7 @@ def test_malformed_json(url: str) -> None:
 
 def test_request_over_8_mib_is_refused_and_the_next_one_served(url: str) -> None:
     huge = _req("me.set_preference", {"key": "theme", "value": "x" * (MAX_REQUEST_BYTES + 10)})
-    answers, rc, _ = _serve(url, "demo.engineer", [huge, _req("system.ping", call_id=9)])
+    answers, _, _ = _serve(url, "demo.engineer", [huge, _req("system.ping", call_id=9)])
     assert answers[0]["error"]["code"] == -32600  # type: ignore[index]
     assert "larger than" in answers[0]["error"]["message"]  # type: ignore[index]
     assert answers[1]["id"] == 9 and "result" in answers[1]
@@ -119,7 +119,7 @@ def test_locked_database_gives_a_clear_error(tmp_path: Path) -> None:
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        answers, rc, _ = _serve(f"sqlite:///{path}", "demo.engineer",
+        answers, _, _ = _serve(f"sqlite:///{path}", "demo.engineer",
                                 [_req("me.set_preference", {"key": "theme", "value": "dark"})],
                                 env={"CHIPCOMMONS_SQLITE_BUSY_MS": "300"})
     finally:
@@ -135,7 +135,7 @@ def test_locked_database_gives_a_clear_error(tmp_path: Path) -> None:
 def test_unreachable_database_gives_a_clear_error() -> None:
     from tests.support.services import free_port
 
-    answers, rc, _ = _serve(f"postgresql://nobody@127.0.0.1:{free_port()}/none",
+    answers, _, _ = _serve(f"postgresql://nobody@127.0.0.1:{free_port()}/none",
                             "demo.engineer", [_req("system.ping")])
     assert answers[0]["error"]["data"]["type"] == DatabaseUnavailable.code  # type: ignore[index]
 

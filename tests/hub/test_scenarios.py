@@ -61,7 +61,7 @@ def test_preferences_round_trip_unicode(connect_as: Connector) -> None:
     assert prefs["language"] == "ko" and prefs["dashboard"] == "랩 3: 데이터플로 탐색"
 
 
-def test_notifications_are_pushed_on_the_open_channel(connect_as: Connectoror) -> None:
+def test_notifications_are_pushed_on_the_open_channel(connect_as: Connector) -> None:
     from core.db import transaction
     from hub.centre import open_hub
     from hub.models import Notification
