@@ -67,6 +67,7 @@ _SUFFIX_RES = (
 _ERROR_LINE_RE = re.compile(r"^(Error getting status: .*|Cannot (?:connect|read data|find).*|"
                             r"lmgrd is not running.*|License server machine is down.*)$")
 _IGNORED_RE = re.compile(r"^(\[Detecting lmgrd processes\.\.\.\]|Feature usage info:|\.\.\.|"
+                         r"Users of features served by \S+:|"
                          r"NOTE: lmstat -i.*|but only reads the license file.*|"
                          r"lmstat -a is recommended instead\.)$")
 _HOSTLIKE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
@@ -322,14 +323,17 @@ class LmstatReport:
 # --------------------------------------------------------------------------- parsing
 
 
-def decode_output(data: bytes | str) -> tuple[str, list[str]]:
-    """Tool output -> text: UTF-8 when it decodes, else Latin-1 (every byte maps) and a warning."""
+def decode_output(data: bytes | str, fallback: str = "latin-1") -> tuple[str, list[str]]:
+    """Tool output -> text: UTF-8 when it decodes, else ``fallback`` (Latin-1 maps every byte;
+    a centre whose Windows clients send CP949 user names passes ``"cp949"``), with a warning.
+    Bytes the fallback cannot decode become U+FFFD."""
     if isinstance(data, str):
         return data, []
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
-        return data.decode("latin-1"), [f"output is not UTF-8 (byte {exc.start}); read as Latin-1"]
+        return (data.decode(fallback, "replace"),
+                [f"output is not UTF-8 (byte {exc.start}); read as {fallback}"])
 
 
 def _split_left(left: str) -> tuple[str, str, str | None, str | None]:
@@ -591,10 +595,12 @@ class _Parser:
         return False
 
 
-def parse_lmstat(text: str | bytes, *, strict: bool = True, source: str = "") -> LmstatReport:
+def parse_lmstat(text: str | bytes, *, strict: bool = True, source: str = "",
+                 encoding: str = "latin-1") -> LmstatReport:
     """Parse ``lmutil lmstat -a`` output (whole or not at all). Raises ParseError on a malformed
-    line (strict) or on text that is not lmstat output at all."""
-    decoded, warnings = decode_output(text)
+    line (strict) or on text that is not lmstat output at all. ``encoding`` is the fallback for
+    bytes that are not UTF-8."""
+    decoded, warnings = decode_output(text, encoding)
     report = _Parser(decoded, strict, source).run()
     if warnings:
         report = replace(report, warnings=(*warnings, *report.warnings))

@@ -275,9 +275,11 @@ def _line(state: _State, lineno: int, line: str) -> None:
     state.fail(lineno, f"unrecognised line: {line[:120]!r}")
 
 
-def parse_rlmstat(text: str | bytes, *, strict: bool = True, source: str = "") -> RlmReport:
-    """Parse ``rlmutil rlmstat -a`` output (whole or not at all)."""
-    decoded, warnings = decode_output(text)
+def parse_rlmstat(text: str | bytes, *, strict: bool = True, source: str = "",
+                  encoding: str = "latin-1") -> RlmReport:
+    """Parse ``rlmutil rlmstat -a`` output (whole or not at all). ``encoding`` is the fallback for
+    bytes that are not UTF-8."""
+    decoded, warnings = decode_output(text, encoding)
     state = _State(source=source, strict=strict, warnings=list(warnings))
     lines = decoded.splitlines()
     for lineno, raw in enumerate(lines, start=1):

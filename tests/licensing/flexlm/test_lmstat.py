@@ -420,6 +420,15 @@ def test_variant_non_utf8_bytes() -> None:
     r = parse_lmstat(text.encode("latin-1"))
     assert r.user_lines()[0].user == "m\u00fcller"
     assert any("not UTF-8" in w for w in r.warnings)
+    korean = parse_lmstat(text.replace("m\u00fcller", "\uae40\ubbfc\uc218").encode("cp949"),
+                          encoding="cp949")
+    assert korean.user_lines()[0].user == "\uae40\ubbfc\uc218"
+
+
+def test_users_of_features_served_by_header_is_ignored() -> None:
+    r = block(HEADER + "Users of features served by snpslmd:\n"
+              "Users of f:  (Total of 1 license issued;  Total of 0 licenses in use)\n")
+    assert [f.name for f in r.features] == ["f"]
 
 
 def test_variant_dup_group_lines_share_seats() -> None:
