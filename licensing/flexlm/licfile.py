@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from core.errors import ParseError
 from licensing.flexlm.dates import parse_flexlm_date
+from licensing.reconcile import FeatureUsage
 
 QUOTES = {'"': '"”“', "“": '"”“', "”": '"”“'}
 FEATURE_KINDS = ("FEATURE", "INCREMENT", "UPGRADE")
@@ -306,6 +307,27 @@ class LicenseFile:
                 dup_group=first.dup_group, vendor_string=first.vendor_string,
                 hostid=first.hostid, lines=tuple(f.line for f in lines)))
         return tuple(pools)
+
+
+def issued_mismatches(license_file: LicenseFile, usage: Iterable[FeatureUsage]
+                      ) -> dict[str, tuple[int | None, int | None]]:
+    """Features whose seats in the licence file differ from what the server says it issued
+    (``lmstat``'s "Total of N licenses issued"): name -> (file, server). A feature missing on
+    either side shows None there. Uncounted features and error lines are left out."""
+    totals = license_file.seat_totals()
+    uncounted = license_file.uncounted_features()
+    served: dict[str, int] = {}
+    for u in usage:
+        if u.issued is not None and not u.uncounted:
+            served[u.feature] = served.get(u.feature, 0) + u.issued
+    out: dict[str, tuple[int | None, int | None]] = {}
+    for name in sorted(set(totals) | set(served)):
+        if name in uncounted and not totals.get(name):
+            continue  # only uncounted lines: nothing to compare
+        mine, theirs = totals.get(name), served.get(name)
+        if mine != theirs:
+            out[name] = (mine, theirs)
+    return out
 
 
 # --------------------------------------------------------------------------- reading

@@ -40,7 +40,8 @@ _STATUS_ON_RE = re.compile(r"^Flexible License Manager status on\s+\w+\s+"
 _SERVERS_RE = re.compile(r"^License server status:\s*(.*?)\s*$")
 _LICFILE_RE = re.compile(r"^License file\(s\) on (\S+?):\s*(.*?):?\s*$")
 _SERVER_UP_RE = re.compile(
-    r"^(\S+?): license server (UP|DOWN)(\s+\(MASTER\))?(?:\s+(v[\w.]+))?\s*$", re.I)
+    r"^(\S+?): license server (UP|DOWN)(\s+\(MASTER\))?(?:\s+(v[\w.]+))?(\s+\(MASTER\))?\s*$",
+    re.I)
 _SERVER_ERR_RE = re.compile(r"^(\S+?): (Cannot .*|lmgrd is not running.*|License server machine "
                             r"is down.*)$")
 _VENDOR_STATUS_HDR_RE = re.compile(r"^Vendor daemon status \(on (\S+?)\):\s*$")
@@ -534,8 +535,8 @@ class _Parser:
         m = _SERVER_UP_RE.match(line)
         if m:
             self.servers.append(ServerStatus(host=m.group(1), up=m.group(2).upper() == "UP",
-                                             master=bool(m.group(3)), version=m.group(4),
-                                             line=lineno))
+                                             master=bool(m.group(3) or m.group(5)),
+                                             version=m.group(4), line=lineno))
             return True
         m = _SERVER_ERR_RE.match(line)
         if m:

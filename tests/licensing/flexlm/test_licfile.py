@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from core.errors import ParseError
-from licensing.flexlm.licfile import parse_license_file
+from licensing.flexlm.licfile import issued_mismatches, parse_license_file
+from licensing.reconcile import FeatureUsage
 from tests.licensing.flexlm.fixture_files import FIXTURES, read_fixture
 
 
@@ -238,3 +239,13 @@ def test_crlf_and_comment_lines() -> None:
     lf = parse_license_file("# header\r\n" + text)
     assert lf.features[0].line == 5
     assert lf.seat_totals()["VCSRuntime_Net"] == 17
+
+
+def test_issued_mismatches_against_server_totals() -> None:
+    lf = parse_license_file(GOOD)
+    usage = [FeatureUsage("VCSRuntime_Net", issued=17, in_use=3),
+             FeatureUsage("Nodelocked", issued=None, in_use=None, uncounted=True),
+             FeatureUsage("Stray", issued=4, in_use=0)]
+    assert issued_mismatches(lf, usage) == {"Stray": (None, 4)}
+    usage[0] = FeatureUsage("VCSRuntime_Net", issued=12, in_use=3)
+    assert issued_mismatches(lf, usage) == {"Stray": (None, 4), "VCSRuntime_Net": (17, 12)}
