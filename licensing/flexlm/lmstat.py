@@ -337,6 +337,11 @@ def decode_output(data: bytes | str, fallback: str = "latin-1") -> tuple[str, li
                 [f"output is not UTF-8 (byte {exc.start}); read as {fallback}"])
 
 
+def _looks_like_display(word: str, host: str) -> bool:
+    """``/dev/tty``, ``host:0.0``, or the host name itself (Windows prints the computer name)."""
+    return word.startswith("/") or ":" in word or word.lower().startswith(host.lower())
+
+
 def _split_left(left: str) -> tuple[str, str, str | None, str | None]:
     """``user host [display] [vendor-token]`` -> (user, host, display, token).
 
@@ -349,6 +354,8 @@ def _split_left(left: str) -> tuple[str, str, str | None, str | None]:
     token = None
     if len(words) >= 4 and any(r.match(words[-1]) for r in _VENDOR_TOKEN_RES):
         token = words.pop()
+    elif len(words) == 4 and _looks_like_display(words[2], words[1]):
+        token = words.pop()  # an unknown vendor token after a clear display
     if len(words) == 2:
         return words[0], words[1], None, token
     if len(words) == 3:

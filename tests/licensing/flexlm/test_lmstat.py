@@ -332,6 +332,9 @@ def test_variant_blank_lines_between_every_line_windows() -> None:
     ("u1 h1 h1:0894483_1 2029.01", "u1", "h1", "h1:0894483_1", "2029.01"),
     ("u1 h1 /dev/tty feature=vcs_mx", "u1", "h1", "/dev/tty", "feature=vcs_mx"),
     ("u1 h1 D1 SUITE:Verdi", "u1", "h1", "D1", "SUITE:Verdi"),
+    ("u1 h1 /dev/pts/1 tok_unknown", "u1", "h1", "/dev/pts/1", "tok_unknown"),
+    ("u1 PC7 PC7 tok_unknown", "u1", "PC7", "PC7", "tok_unknown"),
+    ("Kim Min Su PC7 PC7", "Kim Min Su", "PC7", "PC7", None),
 ])
 def test_variant_display_missing_or_extra_vendor_token(left: str, user: str, host: str,
                                                        display: str | None,
