@@ -126,7 +126,8 @@ def checkout(session: Session, user: User, feature_name: str, n: int, hours: flo
         if after is None:
             continue
         end = now + timedelta(hours=hours)
-        ahead = policy.peak_booked(session, pool.id, now, end)
+        ahead = (policy.peak_booked(session, pool.id, now, end)
+                 + policy.owed_to_bookings(session, pool.id))
         kept = policy.shares_kept_for_others(session, pool, user.organisation, course)
         if after + ahead + kept > pool.seats:
             seats.give_back(session, pool.id, n)

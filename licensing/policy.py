@@ -300,3 +300,12 @@ def held_for(session: Session, pool_id: int) -> tuple[int, int]:
     rows = dict(session.execute(select(Hold.kind, func.sum(Hold.seats)).where(
         Hold.pool_id == pool_id, Hold.released_at.is_(None)).group_by(Hold.kind)).all())
     return int(rows.get("reservation") or 0), int(rows.get("queue") or 0)
+
+
+def owed_to_bookings(session: Session, pool_id: int) -> int:
+    """Seats running bookings still wait for (they started on a busy pool and top up as
+    seats free, until their no-show deadline)."""
+    rows = session.execute(select(Hold.reserved_seats, Hold.seats, Hold.claimed).where(
+        Hold.pool_id == pool_id, Hold.kind == "reservation", Hold.released_at.is_(None),
+        Hold.no_show_at.is_not(None))).all()
+    return sum(max(0, r - s - c) for r, s, c in rows)

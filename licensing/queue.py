@@ -191,7 +191,7 @@ def _hold_for(session: Session, feature: Feature, entry: QueueEntry,
             continue
         grace = timedelta(minutes=pool.queue_grace_minutes)
         ahead = policy.peak_booked(session, pool.id, now, now + grace + timedelta(
-            hours=entry.hours))
+            hours=entry.hours)) + policy.owed_to_bookings(session, pool.id)
         if user is not None:
             ahead += policy.shares_kept_for_others(session, pool, user.organisation, None)
         if after + ahead > pool.seats:
