@@ -50,3 +50,22 @@ def report_to_run_result(report: PimReport | list[PimReport],
     results = GradescopeResults(score=score, tests=tests,
                                 output="\n\n".join(_describe(r) for r in reports))
     return RunResult(outcome=Outcome.SUCCESS, metrics=metrics, results=results)
+
+
+def run_backend(run_file: str) -> RunResult:
+    """The farm's ``pim`` backend: run a run file (see :mod:`remote.pim.runconfig`) and return
+    the RunResult. A bad run file is the submitter's error (``runtime_error`` with the one-line
+    reason); a missing PIMSimulator is an infrastructure error."""
+    from core.errors import ChipError, InfrastructureError
+
+    from .cli import run_config
+    from .runconfig import load_run_config
+
+    try:
+        reports = run_config(load_run_config(run_file))
+    except InfrastructureError as exc:
+        return RunResult(outcome=Outcome.INFRASTRUCTURE_ERROR, message=exc.message)
+    except ChipError as exc:
+        return RunResult(outcome=Outcome.RUNTIME_ERROR, message=exc.message,
+                         results=GradescopeResults(score=0.0, output=exc.message))
+    return report_to_run_result(reports)

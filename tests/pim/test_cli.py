@@ -88,3 +88,21 @@ def test_decoder_layer_sequence_and_run_result() -> None:
     assert rr.outcome == "success" and rr.metrics["pim_cycles"] == r.pim.cycles
     assert rr.results.tests[0].status == "passed"
     assert "compute" in rr.results.tests[0].output
+
+
+def test_run_backend(tmp_path: Path) -> None:
+    from remote.pim import run_backend
+    from remote.results import RunResult
+
+    f = tmp_path / "run.yaml"
+    f.write_text(RUN)
+    rr = run_backend(str(f))
+    assert rr.outcome == "success" and len(rr.results.tests) == 3
+    rr.write(tmp_path / "out")
+    assert RunResult.read(tmp_path / "out") == rr
+    f.write_text("platform: samsung-hbm-pim\nworkloads: [{kind: gemv, rows: 4}]\n")
+    bad = run_backend(str(f))
+    assert bad.outcome == "runtime_error" and "cols" in bad.message
+    f.write_text("backend: pimsimulator\npimsimulator: {binary: /nonexistent/sim}\n"
+                 "workloads: [{kind: gemv, rows: 4096, cols: 4096}]\n")
+    assert run_backend(str(f)).outcome == "infrastructure_error"
