@@ -61,7 +61,8 @@ class TickReport:
                     self.topped_up, self.granted, self.repaired))
 
 
-def _notifier(session: Session, now: datetime) -> Callable[[int, str, dict[str, Any]], None]:
+def notifier(session: Session, now: datetime) -> Callable[[int, str, dict[str, Any]], None]:
+    """A Notify that stores notification rows in ``session`` (delivered after commit)."""
     def notify(user_id: int, kind: str, payload: dict[str, Any]) -> None:
         session.add(Notification(user_id=user_id, kind=kind, payload=payload, created_at=now))
 
@@ -72,7 +73,7 @@ def tick(hub: HubCore, now: datetime | None = None) -> TickReport:
     """One round of the worker's duties, in one transaction, at the server's clock."""
     now = now or hub.clock()
     with transaction(hub.sessions) as session:
-        notify = _notifier(session, now)
+        notify = notifier(session, now)
         expired = leases.expire_due(session, now, notify)
         lapsed = queue.lapse_grants(session, now, notify)
         ended = reservations.end_due(session, now, notify)

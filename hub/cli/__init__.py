@@ -1,1 +1,3 @@
 """Command lines: ``chipcommons-hub`` (centre side) and the ``chipcommons`` verbs (client)."""
+
+import hub.cli.pools  # noqa: F401  (registers the licence-pool commands)
