@@ -24,6 +24,7 @@ farm's config says ``unsafe: true``.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import enum
 import errno
 import fcntl
@@ -53,6 +54,7 @@ GiB = 1 << 30
 MiB = 1 << 20
 TAIL_BYTES = 64 * 1024
 KILL_DRAIN_SECONDS = 5.0
+PR_SET_PDEATHSIG = 1
 MEMORY_PATTERNS = re.compile(
     rb"MemoryError|Cannot allocate memory|std::bad_alloc|[Oo]ut of memory|"
     rb"failed to allocate|memory exhausted|mmap\(\) failed")
@@ -247,6 +249,7 @@ class _UidLease:
                 continue
             self.uid = uid
             self._fd = fd
+            self.kill_all()  # leftovers of an earlier holder that died must not share it
             return
         raise InfrastructureError("no free sandbox uid", first=settings.uid_first,
                                   count=settings.uid_count)
@@ -267,6 +270,12 @@ class _UidLease:
 
     def release(self) -> None:
         os.close(self._fd)
+
+
+def _set_parent_death_signal(signum: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
 
 
 def _count_processes(uid: int) -> int:
@@ -362,6 +371,9 @@ class _Runner:
         self.cancelled = True
 
     def limits_preexec(self, nproc: int | None) -> None:
+        # If the wrapper dies (killed, OOM, reboot of the hub's session), take the sandbox
+        # with it: bwrap's own --die-with-parent only ties the job to bwrap, not bwrap to us.
+        _set_parent_death_signal(signal.SIGKILL)
         lim = self.job.limits
         if lim.memory_bytes is not None:
             resource.setrlimit(resource.RLIMIT_AS, (lim.memory_bytes, lim.memory_bytes))

@@ -207,7 +207,6 @@ class SlurmScheduler(Scheduler):
         ws = ref.ws
         if finished(ws) is not None:
             return
-        ws.cancel_file.write_text("cancelled\n")  # a wrapper that starts later stops at once
         proc = self._run(["scancel", ref.sched_id])
         if proc.returncode != 0:
             err = self._error_line(proc)
@@ -216,6 +215,8 @@ class SlurmScheduler(Scheduler):
                                            sched_id=ref.sched_id)
             if "Invalid job id" not in (proc.stderr or ""):
                 raise InfrastructureError(f"scancel failed: {err}", sched_id=ref.sched_id)
+        # A wrapper that somehow starts after this stops at once.
+        ws.cancel_file.write_text("cancelled\n")
 
     def recover(self) -> list[RecoveredJob]:
         """This user's ChipCommons jobs Slurm still lists, with their workspaces."""
