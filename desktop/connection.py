@@ -1,0 +1,210 @@
+"""The connection to a centre: opening it off the GUI thread, its state for the status bar,
+a heartbeat that notices a dropped centre and reconnects by itself, and the notification bridge.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from core.accounts import UserInfo
+from core.errors import ChipError
+from desktop.tasks import HubRunner, is_retryable
+from hub.cli.connect import connect
+from hub.clients.base import HubClient
+from hub.clients.local import LocalHub
+
+HEARTBEAT_MS = 15_000
+RECONNECT_DELAYS_MS = (1_000, 2_000, 5_000, 10_000, 30_000)
+
+
+@dataclass(frozen=True)
+class CentreChoice:
+    """Which centre to open: ``url`` None is the embedded centre."""
+
+    name: str = ""
+    url: str | None = None
+    as_user: str | None = None
+    key_path: str | None = None
+
+    @property
+    def embedded(self) -> bool:
+        return self.url is None
+
+
+Opener = Callable[[CentreChoice, str | None], HubClient]
+
+
+def open_client(choice: CentreChoice, accept_fingerprint: str | None) -> HubClient:
+    """Open a client (blocking: run it on the pool)."""
+    client = connect(choice.url, as_user=choice.as_user, key=choice.key_path,
+                     accept_fingerprint=accept_fingerprint)
+    if isinstance(client, LocalHub):
+        client.start_notifications()
+    return client
+
+
+class State(enum.StrEnum):
+    OFFLINE = "offline"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+
+
+class _Bridge(QObject):
+    """Carries notifications from the client's reader thread to the GUI thread."""
+
+    arrived = Signal(dict)
+
+
+class Connection(QObject):
+    state_changed = Signal(str)
+    #: the centre answered: (the caller's UserInfo)
+    connected = Signal(object)
+    #: opening failed (error); an UnknownHostKey error carries data["fingerprint"]
+    open_failed = Signal(object)
+    #: a notification from the centre (its dict: id, kind, payload, created_at)
+    notification = Signal(dict)
+
+    def __init__(self, runner: HubRunner, opener: Opener = open_client,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.opener = opener
+        self.choice = CentreChoice()
+        self.state = State.OFFLINE
+        self.me: UserInfo | None = None
+        self._bridge = _Bridge(self)
+        self._bridge.arrived.connect(self._on_notification)
+        self._heartbeat = QTimer(self)
+        self._heartbeat.setInterval(HEARTBEAT_MS)
+        self._heartbeat.timeout.connect(self.check)
+        self._reconnect_timer = QTimer(self)
+        self._reconnect_timer.setSingleShot(True)
+        self._reconnect_timer.timeout.connect(self._reconnect)
+        self._attempt = 0
+        runner.retrying.connect(self._on_retrying)
+        runner.succeeded.connect(self._on_call_ok)
+
+    @property
+    def client(self) -> HubClient | None:
+        return self.runner.client
+
+    @property
+    def description(self) -> str:
+        client = self.client
+        return client.description if client is not None else ""
+
+    def _set_state(self, state: State) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state.value)
+
+    # -- opening ----------------------------------------------------------------------------------
+
+    def open(self, choice: CentreChoice, accept_fingerprint: str | None = None) -> None:
+        """Open ``choice`` on the pool; ``connected`` or ``open_failed`` follows."""
+        self.choice = choice
+        self._set_state(State.CONNECTING)
+        opener = self.opener
+
+        def work() -> tuple[HubClient, UserInfo]:
+            client = opener(choice, accept_fingerprint)
+            try:
+                return client, client.call("me.whoami")
+            except Exception:
+                client.close()
+                raise
+
+        self.runner.run(work, done=self._opened, failed=self._open_failed, owner=self)
+
+    def use(self, client: HubClient) -> None:
+        """Adopt an already-open client (tests, the self-test)."""
+        self.runner.run(lambda: (client, client.call("me.whoami")), done=self._opened,
+                        failed=self._open_failed, owner=self)
+
+    def _opened(self, result: tuple[HubClient, UserInfo]) -> None:
+        client, me = result
+        self._drop_client()
+        self.runner.client = client
+        client.subscribe(self._deliver)
+        self.me = me
+        self._attempt = 0
+        self._set_state(State.CONNECTED)
+        self._heartbeat.start()
+        self.connected.emit(me)
+
+    def _open_failed(self, exc: Exception) -> None:
+        if self.runner.client is not None and is_retryable(exc):
+            self._schedule_reconnect()
+            return
+        self._set_state(State.OFFLINE if self.runner.client is None else State.RECONNECTING)
+        self.open_failed.emit(exc)
+
+    # -- staying connected ------------------------------------------------------------------------
+
+    @Slot()
+    def check(self) -> None:
+        """Ping the centre; a failure starts reconnecting."""
+        if self.runner.client is None:
+            return
+        self.runner.call("system.ping", done=lambda _: self._on_call_ok(),
+                         failed=self._ping_failed, owner=self)
+
+    def _ping_failed(self, exc: Exception) -> None:
+        if is_retryable(exc):
+            self._schedule_reconnect()
+
+    def _schedule_reconnect(self) -> None:
+        self._set_state(State.RECONNECTING)
+        if not self._reconnect_timer.isActive():
+            delay = RECONNECT_DELAYS_MS[min(self._attempt, len(RECONNECT_DELAYS_MS) - 1)]
+            self._attempt += 1
+            self._reconnect_timer.start(delay)
+
+    def _reconnect(self) -> None:
+        if self.choice.embedded and isinstance(self.runner.client, LocalHub):
+            self.check()  # an in-process centre cannot drop; just ask again
+            return
+        self.open(self.choice)
+
+    def _on_retrying(self, exc: Exception, attempt: int) -> None:
+        if self.state == State.CONNECTED:
+            self._set_state(State.RECONNECTING)
+
+    def _on_call_ok(self) -> None:
+        if self.state == State.RECONNECTING:
+            self._attempt = 0
+            self._reconnect_timer.stop()
+            self._set_state(State.CONNECTED)
+
+    def _deliver(self, payload: dict[str, Any]) -> None:
+        """Called on the client's thread: hand over to the GUI thread."""
+        self._bridge.arrived.emit(payload)
+
+    @Slot(dict)
+    def _on_notification(self, payload: dict[str, Any]) -> None:
+        self.notification.emit(payload)
+
+    # -- closing ----------------------------------------------------------------------------------
+
+    def _drop_client(self) -> None:
+        old = self.runner.client
+        self.runner.client = None
+        if old is not None:
+            old.unsubscribe(self._deliver)
+            self.runner.run(old.close)  # closing can wait on sockets and threads
+
+    def close(self) -> None:
+        self._heartbeat.stop()
+        self._reconnect_timer.stop()
+        self._drop_client()
+        self._set_state(State.OFFLINE)
+
+
+def is_host_key_problem(exc: Exception) -> bool:
+    return isinstance(exc, ChipError) and exc.code in {"unknown_host_key", "host_key_changed"}

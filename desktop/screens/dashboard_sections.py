@@ -1,0 +1,30 @@
+"""Dashboard sections that come with parts of the Hub (licences, farm): each names its method."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop.models import Column
+from desktop.screens.base import AppContext
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    method: str
+    title: Callable[[], str]
+    columns: Callable[[], list[Column[Any]]]
+    key: Callable[[Any], Hashable]
+    records: Callable[[Any], list[Any]] = list
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def sections() -> list[Section]:
+    """Every section this desktop knows (filtered by :func:`available`)."""
+    return []
+
+
+def available(ctx: AppContext) -> list[Section]:
+    return [s for s in sections() if ctx.may(s.method)]

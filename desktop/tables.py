@@ -1,0 +1,86 @@
+"""A table with a filter box: a :class:`RecordTableModel` seen through a
+:class:`RecordProxyModel`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.models import Column, RecordProxyModel, RecordTableModel
+
+T = TypeVar("T")
+
+
+class RecordTable(QWidget, Generic[T]):
+    """Filterable, sortable, read-only table of records; ``selected()`` gives the current one."""
+
+    selection_changed = Signal()
+    activated = Signal(object)
+
+    def __init__(self, columns: Sequence[Column[T]], key: Callable[[T], Hashable], *,
+                 filter_box: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model: RecordTableModel[T] = RecordTableModel(columns, key, self)
+        self.proxy = RecordProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView(self)
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultSectionSize(140)
+        self.view.selectionModel().selectionChanged.connect(
+            lambda *_: self.selection_changed.emit())
+        self.view.doubleClicked.connect(self._activated)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.filter: QLineEdit | None = None
+        if filter_box:
+            self.filter = QLineEdit(self)
+            self.filter.setClearButtonEnabled(True)
+            self.filter.setPlaceholderText(self.tr("Filter…"))
+            self.filter.textChanged.connect(self.proxy.set_filter_text)
+            layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+
+    def set_records(self, records: Sequence[T]) -> None:
+        self.model.set_records(records)
+
+    def selected(self) -> T | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        record: T = self.proxy.record(rows[0].row())
+        return record
+
+    def select_key(self, key: Hashable) -> None:
+        row = self.model.row_of(key)
+        if row >= 0:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                self.view.selectRow(index.row())
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.activated.emit(self.proxy.record(index.row()))
+
+    def records(self) -> list[Any]:
+        return self.model.records

@@ -1,0 +1,649 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>AddOrgDialog</name>
+    <message>
+        <source>Add an organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name (English)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the organisation&apos;s name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name (Korean)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give a short code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A code uses letters, digits, dot, underscore and hyphen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AddUserDialog</name>
+    <message>
+        <source>Add a user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose an organisation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name (English)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name (Korean)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give a login.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A login starts with a lower-case letter and uses a-z, 0-9, dot, underscore and hyphen (at most 64 characters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose at least one role.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is not an e-mail address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AdminDialogs</name>
+    <message>
+        <source>The eligibility ends before it starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Eligible from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Eligible until</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AdminScreen</name>
+    <message>
+        <source>Users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organisations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AuditTab</name>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionManager</name>
+    <message>
+        <source>Connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the centre a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give your user name on the centre.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generate my key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy my public key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Embedded centre (this computer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} ({url})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New SSH centre…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the centre&apos;s host name or address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A host name uses letters, digits, dots and hyphens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no file at this path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a private key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your key: {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You have no ChipCommons key yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace your key?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A key exists at {path}. A new key locks you out of centres that know only the old one. Replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not make a key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your public key is on the clipboard; send it to the centre&apos;s admin:
+{key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DashboardScreen</name>
+    <message>
+        <source>Signed in as {name} ({login}), {org}. Roles: {roles}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EligibilityDialog</name>
+    <message>
+        <source>Eligibility of {org}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The centre did not accept the values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file could not be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are not allowed to do that</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre does not know you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your account is disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That conflicts with the centre&apos;s current state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No seats are free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your organisation&apos;s quota would be exceeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your organisation is not eligible for this pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A limit would be exceeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It has expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre&apos;s database is unavailable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre could not be reached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection to the centre was lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre did not answer in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre&apos;s host key is not known yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WARNING: the centre&apos;s host key has changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre refused your key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre does not offer this function</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Something went wrong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title}: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HostKey</name>
+    <message>
+        <source>A centre you have not used before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is the first connection to {host}. Its {type} host key has the fingerprint:
+
+{fingerprint}
+
+Compare it with the one your centre&apos;s admin gave you. Trust it and connect?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WARNING: the centre&apos;s identity has changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host key of this centre is not the one you trusted before. Someone may be intercepting the connection, or the centre was reinstalled. ChipCommons will not connect. Ask the centre&apos;s admin for the new fingerprint.
+
+{detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>ChipCommons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;ChipCommons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connections…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to the centre…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>embedded centre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to {where}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected to {where} as {login}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection to {where} lost; reconnecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title}: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Navigation</name>
+    <message>
+        <source>Admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Notifications</name>
+    <message>
+        <source>A seat is yours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your queued request for {seats} seat(s) of {feature} was granted. It is held for you for a short while.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your booking has started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your booking of {seats} seat(s) of {feature} has started.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your booking ends soon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your booking of {seats} seat(s) of {feature} ends at {end}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your seat expires soon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your seat of {feature} expires soon; renew it to keep it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A job has finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Job {job} ({backend}) finished: {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notice from the centre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre sent a notice ({kind}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OrgsTab</name>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Korean name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Eligible from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Eligible until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>suspended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add organisation…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Eligibility…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend or resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordTable</name>
+    <message>
+        <source>Filter…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Time</name>
+    <message>
+        <source>{hours} h {minutes:02d} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UsersTab</name>
+    <message>
+        <source>Login</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Korean name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add user…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disable or enable</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
