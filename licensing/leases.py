@@ -173,11 +173,10 @@ def _claim_hold(session: Session, user: User, feature: Feature, pools: list[Pool
     """Turn held seats the caller may use into a lease (no change to the counter)."""
     pool_ids = [p.id for p in pools]
     by_id = {p.id: p for p in pools}
-    grant = session.execute(select(QueueEntry, Hold).join(Hold, Hold.id == QueueEntry.hold_id)
-                            .where(QueueEntry.feature_id == feature.id,
-                                   QueueEntry.user_id == user.id,
-                                   QueueEntry.status == "granted",
-                                   Hold.released_at.is_(None))).first()
+    grant = session.execute(seats.for_update(
+        select(QueueEntry, Hold).join(Hold, Hold.id == QueueEntry.hold_id)
+        .where(QueueEntry.feature_id == feature.id, QueueEntry.user_id == user.id,
+               QueueEntry.status == "granted", Hold.released_at.is_(None)))).first()
     if grant is not None:
         entry, hold = grant
         if n <= hold.seats and hold.pool_id in by_id:
@@ -192,10 +191,11 @@ def _claim_hold(session: Session, user: User, feature: Feature, pools: list[Pool
     conds = [Hold.user_id == user.id]
     if course:
         conds.append(Reservation.course == course)
-    booked = session.scalar(select(Hold).join(Reservation, Reservation.id == Hold.reservation_id)
-                          .where(Hold.kind == "reservation", Hold.released_at.is_(None),
-                                 Hold.pool_id.in_(pool_ids), Hold.seats >= n, or_(*conds))
-                          .order_by(Hold.expires_at).limit(1))
+    booked = session.scalar(seats.for_update(
+        select(Hold).join(Reservation, Reservation.id == Hold.reservation_id)
+        .where(Hold.kind == "reservation", Hold.released_at.is_(None),
+               Hold.pool_id.in_(pool_ids), Hold.seats >= n, or_(*conds))
+        .order_by(Hold.expires_at).limit(1)))
     if booked is None:
         return None
     reservation = session.get(Reservation, booked.reservation_id)
@@ -211,7 +211,7 @@ def _take_from_hold(session: Session, hold: Hold, pool: Pool, user: User, n: int
 
 
 def get_lease(session: Session, lease_id: int) -> Lease:
-    lease = session.get(Lease, lease_id)
+    lease = session.scalar(seats.for_update(select(Lease).where(Lease.id == lease_id)))
     if lease is None:
         raise NotFound(f"no lease {lease_id}", lease=lease_id)
     return lease
@@ -224,7 +224,8 @@ def end_lease(session: Session, lease: Lease, now: datetime, reason: str) -> Non
         raise ValueError(reason)
     lease.ended_at = now
     lease.end_reason = reason
-    hold = session.get(Hold, lease.hold_id) if lease.hold_id else None
+    hold = (session.scalar(seats.for_update(select(Hold).where(Hold.id == lease.hold_id)))
+            if lease.hold_id else None)
     if hold is not None and hold.kind == "reservation" and hold.released_at is None:
         hold.seats += lease.seats
     else:
@@ -317,9 +318,9 @@ def list_leases(session: Session, *, user_id: int | None, active_only: bool = Tr
 
 def expire_due(session: Session, now: datetime, notify: Notify) -> list[LeaseInfo]:
     """End every lease whose TTL ran out without a heartbeat; hand seats to the queue."""
-    due = session.scalars(select(Lease).where(Lease.ended_at.is_(None),
-                                              Lease.expires_at <= now)
-                          .order_by(Lease.id)).all()
+    due = session.scalars(seats.for_update(
+        select(Lease).where(Lease.ended_at.is_(None), Lease.expires_at <= now)
+        .order_by(Lease.id))).all()
     features: set[int] = set()
     out = []
     for lease in due:

@@ -40,10 +40,12 @@ class QueueInfo:
     hold_expires_at: datetime | None
 
 
-def _ordered_waiting(session: Session, feature_id: int) -> list[QueueEntry]:
-    return list(session.scalars(select(QueueEntry).where(
-        QueueEntry.feature_id == feature_id, QueueEntry.status == "waiting")
-        .order_by(QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id)))
+def _ordered_waiting(session: Session, feature_id: int, *,
+                     lock: bool = False) -> list[QueueEntry]:
+    query = select(QueueEntry).where(
+        QueueEntry.feature_id == feature_id, QueueEntry.status == "waiting").order_by(
+        QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id)
+    return list(session.scalars(seats.for_update(query) if lock else query))
 
 
 def entry_info(session: Session, entry: QueueEntry, position: int | None = None) -> QueueInfo:
@@ -97,9 +99,9 @@ def join(session: Session, user: User, feature_name: str, seats_wanted: int, hou
 def leave(session: Session, user: User, feature_name: str, now: datetime,
           notify: Notify) -> QueueInfo:
     feature = get_feature(session, feature_name)
-    entry = session.scalar(select(QueueEntry).where(
+    entry = session.scalar(seats.for_update(select(QueueEntry).where(
         QueueEntry.feature_id == feature.id, QueueEntry.user_id == user.id,
-        QueueEntry.status.in_(ACTIVE)))
+        QueueEntry.status.in_(ACTIVE))))
     if entry is None:
         raise NotFound(f"you are not in the queue for {feature_name}", feature=feature_name)
     _finish(session, entry, "left", now)
@@ -109,8 +111,8 @@ def leave(session: Session, user: User, feature_name: str, now: datetime,
 
 def remove_user(session: Session, user_id: int, now: datetime, notify: Notify) -> int:
     """Take a (suspended) user out of every queue; returns how many entries."""
-    entries = session.scalars(select(QueueEntry).where(
-        QueueEntry.user_id == user_id, QueueEntry.status.in_(ACTIVE))).all()
+    entries = session.scalars(seats.for_update(select(QueueEntry).where(
+        QueueEntry.user_id == user_id, QueueEntry.status.in_(ACTIVE)))).all()
     for entry in entries:
         _finish(session, entry, "removed", now)
         grant_heads(session, entry.feature_id, now, notify)
@@ -119,7 +121,7 @@ def remove_user(session: Session, user_id: int, now: datetime, notify: Notify) -
 
 def _finish(session: Session, entry: QueueEntry, status: str, now: datetime) -> None:
     if entry.status == "granted" and entry.hold_id:
-        hold = session.get(Hold, entry.hold_id)
+        hold = session.scalar(seats.for_update(select(Hold).where(Hold.id == entry.hold_id)))
         if hold is not None and hold.released_at is None:
             release_hold(session, hold, now, status)
     entry.status = status
@@ -165,7 +167,7 @@ def grant_heads(session: Session, feature_id: int, now: datetime, notify: Notify
     feature = session.get(Feature, feature_id)
     if feature is None:
         return granted
-    for entry in _ordered_waiting(session, feature_id):
+    for entry in _ordered_waiting(session, feature_id, lock=True):
         hold = _hold_for(session, feature, entry, now)
         if hold is None:
             break  # strict order: nobody jumps a head that does not fit yet
@@ -208,9 +210,10 @@ def _hold_for(session: Session, feature: Feature, entry: QueueEntry,
 def lapse_grants(session: Session, now: datetime, notify: Notify) -> list[QueueInfo]:
     """Grants not claimed within their grace period lapse; the seats go to the next head."""
     lapsed: list[QueueInfo] = []
-    rows = session.execute(select(QueueEntry, Hold).join(Hold, Hold.id == QueueEntry.hold_id)
-                           .where(QueueEntry.status == "granted", Hold.released_at.is_(None),
-                                  Hold.expires_at <= now)).all()
+    rows = session.execute(seats.for_update(
+        select(QueueEntry, Hold).join(Hold, Hold.id == QueueEntry.hold_id)
+        .where(QueueEntry.status == "granted", Hold.released_at.is_(None),
+               Hold.expires_at <= now))).all()
     features = set()
     for entry, hold in rows:
         release_hold(session, hold, now, "lapsed")

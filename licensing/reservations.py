@@ -213,7 +213,8 @@ def book(session: Session, user: User, feature_name: str, starts: datetime, ends
 
 
 def get_reservation(session: Session, reservation_id: int) -> Reservation:
-    row = session.get(Reservation, reservation_id)
+    row = session.scalar(seats.for_update(select(Reservation).where(
+        Reservation.id == reservation_id)))
     if row is None:
         raise NotFound(f"no reservation {reservation_id}", reservation=reservation_id)
     return row
@@ -226,9 +227,9 @@ def cancel(session: Session, user: User, reservation_id: int, now: datetime, not
         raise Forbidden(f"reservation {reservation_id} is not yours")
     rows = [first]
     if whole_series and first.series:
-        rows = list(session.scalars(select(Reservation).where(
+        rows = list(session.scalars(seats.for_update(select(Reservation).where(
             Reservation.series == first.series, Reservation.ends_at > now,
-            Reservation.status.in_(("pending", "approved", "active")))))
+            Reservation.status.in_(("pending", "approved", "active"))))))
     if first.status not in ("pending", "approved", "active"):
         raise Conflict(f"reservation {reservation_id} is already {first.status}")
     for row in rows:
@@ -244,8 +245,8 @@ def decide(session: Session, reservation_id: int, approve: bool, now: datetime,
         raise Conflict(f"reservation {reservation_id} is {first.status}, not pending")
     rows = [first]
     if first.series:
-        rows = list(session.scalars(select(Reservation).where(
-            Reservation.series == first.series, Reservation.status == "pending")))
+        rows = list(session.scalars(seats.for_update(select(Reservation).where(
+            Reservation.series == first.series, Reservation.status == "pending"))))
     feature = session.get(Feature, first.feature_id)
     for row in rows:
         row.status = "approved" if approve else "rejected"
@@ -257,8 +258,8 @@ def decide(session: Session, reservation_id: int, approve: bool, now: datetime,
 
 def _close(session: Session, row: Reservation, now: datetime, status: str,
            notify: Notify) -> None:
-    hold = session.scalar(select(Hold).where(Hold.reservation_id == row.id,
-                                             Hold.released_at.is_(None)))
+    hold = session.scalar(seats.for_update(select(Hold).where(
+        Hold.reservation_id == row.id, Hold.released_at.is_(None))))
     if hold is not None:
         queue.release_hold(session, hold, now, status)
         queue.grant_heads(session, row.feature_id, now, notify)
@@ -285,9 +286,9 @@ def listing(session: Session, *, user_id: int | None, feature: str | None = None
 def start_due(session: Session, now: datetime, notify: Notify) -> list[ReservationInfo]:
     """Hold seats for bookings whose window has begun; close those that were missed."""
     started = []
-    due = session.scalars(select(Reservation).where(
+    due = session.scalars(seats.for_update(select(Reservation).where(
         Reservation.status == "approved", Reservation.starts_at <= now)
-        .order_by(Reservation.starts_at, Reservation.id)).all()
+        .order_by(Reservation.starts_at, Reservation.id))).all()
     for row in due:
         if row.ends_at <= now:
             row.status = "done"
@@ -329,9 +330,9 @@ def top_up(session: Session, now: datetime) -> int:
     """Active bookings that could not hold all their seats at the start take freed seats
     (until their no-show deadline). Returns seats taken."""
     taken = 0
-    holds = session.scalars(select(Hold).where(
+    holds = session.scalars(seats.for_update(select(Hold).where(
         Hold.kind == "reservation", Hold.released_at.is_(None), Hold.no_show_at.is_not(None),
-        Hold.expires_at > now)).all()
+        Hold.expires_at > now))).all()
     for hold in holds:
         owed = hold.reserved_seats - hold.seats - hold.claimed
         if owed > 0:
@@ -344,8 +345,8 @@ def top_up(session: Session, now: datetime) -> int:
 def release_no_shows(session: Session, now: datetime, notify: Notify) -> int:
     """At the no-show deadline, seats nobody claimed go back to the pool (and the queue)."""
     released = 0
-    holds = session.scalars(select(Hold).where(
-        Hold.kind == "reservation", Hold.released_at.is_(None), Hold.no_show_at <= now)).all()
+    holds = session.scalars(seats.for_update(select(Hold).where(
+        Hold.kind == "reservation", Hold.released_at.is_(None), Hold.no_show_at <= now))).all()
     features: set[int] = set()
     for hold in holds:
         hold.no_show_at = None
@@ -369,8 +370,8 @@ def release_no_shows(session: Session, now: datetime, notify: Notify) -> int:
 def end_due(session: Session, now: datetime, notify: Notify) -> list[ReservationInfo]:
     """Release the holds of bookings whose window is over."""
     ended = []
-    holds = session.scalars(select(Hold).where(
-        Hold.kind == "reservation", Hold.released_at.is_(None), Hold.expires_at <= now)).all()
+    holds = session.scalars(seats.for_update(select(Hold).where(
+        Hold.kind == "reservation", Hold.released_at.is_(None), Hold.expires_at <= now))).all()
     features: set[int] = set()
     for hold in holds:
         queue.release_hold(session, hold, now, "ended")
@@ -381,8 +382,8 @@ def end_due(session: Session, now: datetime, notify: Notify) -> list[Reservation
             notify(row.user_id, "reservation.ended", {"reservation": row.id})
             ended.append(row)
     # Bookings that ended as no-shows are done too.
-    for row in session.scalars(select(Reservation).where(Reservation.status == "active",
-                                                         Reservation.ends_at <= now)):
+    for row in session.scalars(seats.for_update(select(Reservation).where(
+            Reservation.status == "active", Reservation.ends_at <= now))):
         row.status = "done"
     for fid in sorted(features):
         queue.grant_heads(session, fid, now, notify)

@@ -10,8 +10,9 @@ constraint ``0 <= in_use <= seats`` is the last line of defence.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ChipError
@@ -102,3 +103,12 @@ def repair(session: Session) -> list[SeatCount]:
                             .execution_options(synchronize_session=False))
             fixed.append(c)
     return fixed
+
+
+S = TypeVar("S", bound=Select)  # type: ignore[type-arg]
+
+
+def for_update(stmt: S) -> S:
+    """Lock the selected rows until commit and re-read them (PostgreSQL: a second writer waits,
+    then sees the first one's result; SQLite: the IMMEDIATE transaction already serialises)."""
+    return stmt.with_for_update().execution_options(populate_existing=True)
