@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from remote.schedulers import (
     SlurmScheduler,
 )
 from remote.workspace import Workspace, seal
-from tests.remote.conftest import SlurmCluster, sandbox_processes
+from tests.remote.conftest import START_SLURM, SlurmCluster, sandbox_processes
 
 pytestmark = pytest.mark.slurm
 
@@ -168,3 +171,42 @@ def test_job_gone_from_slurm_without_status_and_recover(
     assert ref.sched_id in found
     assert found[ref.sched_id].ref.workspace == ref.workspace
     assert sched.wait([ref], timeout=60)[ref.sched_id].outcome == RunOutcome.SUCCESS
+
+
+def test_start_script_is_idempotent(slurm: SlurmCluster) -> None:
+    before = slurm.conf.read_text()
+    proc = subprocess.run([str(START_SLURM), str(slurm.directory)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(slurm.conf)
+    assert slurm.conf.read_text() == before  # same ports, same cluster
+
+
+def test_real_controller_outage_and_return(slurm: SlurmCluster, farm_root: Path,
+                                           sandbox_settings: SandboxSettings,
+                                           tmp_path: Path) -> None:
+    """slurmctld really stops while a job runs, then .ci/start-slurm.sh brings it back."""
+    sched = _sched(slurm, sandbox_settings)
+    # the hub's view of the same cluster with short client timeouts (not to wait ~10 s)
+    impatient_conf = tmp_path / "client.conf"
+    impatient_conf.write_text(slurm.conf.read_text() + "MessageTimeout=2\nTCPTimeout=1\n")
+    impatient = SlurmScheduler(sandbox_settings, slurm_conf=impatient_conf)
+    ref = _submit(sched, _job(farm_root, "outage-1", "sleep 5; echo survived"))
+    _wait_state(sched, ref, SchedState.RUNNING)
+    pid = int((slurm.directory / "slurmctld.pid").read_text())
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    try:
+        status = impatient.poll([ref])[ref.sched_id]
+        assert status.state == SchedState.UNAVAILABLE, status
+        assert "Slurm is unavailable" in status.reason
+        assert not ref.ws.status_file.exists()
+    finally:
+        proc = subprocess.run([str(START_SLURM), str(slurm.directory)], capture_output=True,
+                              text=True, timeout=120, check=False)
+        assert proc.returncode == 0, proc.stderr
+    final = sched.wait([ref], timeout=60)
+    assert final[ref.sched_id].outcome == RunOutcome.SUCCESS
+    assert (ref.workspace / "stdout.log").read_text() == "survived\n"
