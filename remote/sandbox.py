@@ -348,13 +348,23 @@ def build_bwrap_argv(bwrap: str, ws: Workspace, job: JobFile, env: dict[str, str
     return [*argv, *job.command]
 
 
+class _CancelFlag:
+    """Set by SIGTERM/SIGINT: the scheduler asks the wrapper to stop the job."""
+
+    def __init__(self) -> None:
+        self.is_set = False
+
+    def set(self, _signum: int, _frame: FrameType | None) -> None:
+        self.is_set = True
+
+
 class _Runner:
     """One run of the wrapper: state that lives only as long as the job."""
 
-    def __init__(self, ws: Workspace, job: JobFile) -> None:
+    def __init__(self, ws: Workspace, job: JobFile, cancel: _CancelFlag) -> None:
         self.ws = ws
         self.job = job
-        self.cancelled = False
+        self.cancel = cancel
         self.timed_out = False
         self.out_bytes = {"stdout": 0, "stderr": 0}
         self.truncated = False
@@ -366,9 +376,6 @@ class _Runner:
         return FinalStatus.model_validate({
             "outcome": outcome, "started": self.started, "ended": utcnow(),
             "wall_seconds": round(time.monotonic() - self.t0, 3), "message": message, **kw})
-
-    def on_term(self, _signum: int, _frame: FrameType | None) -> None:
-        self.cancelled = True
 
     def limits_preexec(self, nproc: int | None) -> None:
         # If the wrapper dies (killed, OOM, reboot of the hub's session), take the sandbox
@@ -386,7 +393,7 @@ class _Runner:
     def run(self) -> FinalStatus:
         ws, job = self.ws, self.job
         end = self._end
-        if ws.cancel_file.exists():
+        if ws.cancel_file.exists() or self.cancel.is_set:
             return end(RunOutcome.CANCELLED, "cancelled before start")
         if not ws.is_sealed():
             return end(RunOutcome.INFRASTRUCTURE_ERROR, "inputs are not sealed (staging "
@@ -450,8 +457,8 @@ class _Runner:
         kill_at: float | None = None
         while sel.get_map():
             now = time.monotonic()
-            if kill_at is None and (self.cancelled or now >= deadline):
-                self.timed_out = not self.cancelled
+            if kill_at is None and (self.cancel.is_set or now >= deadline):
+                self.timed_out = not self.cancel.is_set
                 self._kill(proc, lease)
                 kill_at = now
             if kill_at is not None and now - kill_at > KILL_DRAIN_SECONDS:
@@ -525,7 +532,7 @@ class _Runner:
         note = (f"; output capped at {lim.output_bytes} bytes per stream"
                 if self.truncated else "")
         finish = self._end
-        if self.cancelled:
+        if self.cancel.is_set:
             return finish(RunOutcome.CANCELLED, "cancelled" + note, **extra)
         if self.timed_out:
             return finish(RunOutcome.TIME_LIMIT,
@@ -536,6 +543,10 @@ class _Runner:
         if lim.memory_bytes is not None and MEMORY_PATTERNS.search(self.stderr_tail):
             return finish(RunOutcome.MEMORY_LIMIT,
                           f"ran out of memory (limit {lim.memory_bytes} bytes)" + note, **extra)
+        if sig == signal.SIGKILL and lim.memory_bytes is not None:
+            # nobody here sent it: the kernel's (or the batch system's) OOM killer did
+            return finish(RunOutcome.MEMORY_LIMIT, "killed by SIGKILL, most likely out of "
+                          f"memory (limit {lim.memory_bytes} bytes)" + note, **extra)
         if sig == signal.SIGXFSZ:
             return finish(RunOutcome.RUNTIME_ERROR,
                           f"a file exceeded the size limit of {lim.file_bytes} bytes" + note,
@@ -547,7 +558,12 @@ class _Runner:
 def run_job(ws: Workspace) -> FinalStatus:
     """Run the job described by ``ws/job.json`` and write ``status.json`` (the wrapper body).
 
-    Writes ``wrapper.pid`` first so a scheduler can tell a live wrapper from a dead one."""
+    SIGTERM/SIGINT handlers go in before ``wrapper.pid`` is written, so a cancel that finds
+    the pid file is always seen as a cancel; the pid file lets a scheduler tell a live wrapper
+    from a dead one."""
+    cancel = _CancelFlag()
+    signal.signal(signal.SIGTERM, cancel.set)
+    signal.signal(signal.SIGINT, cancel.set)
     write_json_atomic(ws.pid_file, {"pid": os.getpid(), "host": socket.gethostname(),
                                     "starttime": process_starttime(os.getpid())})
     existing = read_status(ws)
@@ -559,9 +575,7 @@ def run_job(ws: Workspace) -> FinalStatus:
         status = FinalStatus(outcome=RunOutcome.INFRASTRUCTURE_ERROR, ended=utcnow(),
                              message=f"unreadable job.json: {exc}")
         return write_status_once(ws, status)
-    runner = _Runner(ws, job)
-    signal.signal(signal.SIGTERM, runner.on_term)
-    signal.signal(signal.SIGINT, runner.on_term)
+    runner = _Runner(ws, job, cancel)
     try:
         status = runner.run()
     except Exception as exc:  # the wrapper must always leave a status behind

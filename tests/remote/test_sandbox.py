@@ -263,3 +263,11 @@ def test_bwrap_command_line_hides_the_workspace_root(make_job: MakeJob) -> None:
     unpriv = build_bwrap_argv("bwrap", ws, job, {})
     assert "--unshare-all" in unpriv and "--disable-userns" in unpriv
     assert Path(argv[0]).name == "bwrap"
+
+
+def test_sigkill_from_outside_reads_as_out_of_memory(make_job: MakeJob) -> None:
+    # what the kernel's OOM killer (or Slurm's cgroup) does to a job over its memory
+    ws = make_job("oomkill-1", ["sh", "-c", "kill -KILL $$"])
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.MEMORY_LIMIT
+    assert status.signal == 9 and "SIGKILL" in status.message
