@@ -43,6 +43,7 @@ from pydantic import (
 
 from core.errors import LimitExceeded, ParseError
 from remote.sandbox import JobLimits, SandboxSettings
+from remote.workspace import StagingLimits
 
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
@@ -194,6 +195,12 @@ class FarmConfig(_Section):
 
     def backend_enabled(self, name: str) -> bool:
         return name in self.backends
+
+    def staging_limits(self) -> StagingLimits:
+        """Upload limits for one job's inputs, from the ``workspace:`` section."""
+        ws = self.workspace
+        return StagingLimits(max_file_bytes=ws.max_file, max_total_bytes=ws.max_upload,
+                             max_files=ws.max_files)
 
     def job_limits(self, wall_time: float | None = None, memory: int | None = None,
                    cpus: int | None = None) -> JobLimits:

@@ -16,6 +16,7 @@ from remote.farm_config import (
     parse_farm_config,
     parse_size,
 )
+from remote.schedulers import LocalScheduler, SlurmScheduler, make_scheduler
 
 FULL = textwrap.dedent("""\
     # Farm of the fictional Hanbit PIM lab
@@ -49,6 +50,8 @@ def test_full_config_parses(tmp_path: Path) -> None:
     assert cfg.workspace.root == Path("/srv/chipcommons/farm")
     assert cfg.workspace.max_upload == 1 << 30
     assert cfg.workspace.max_file == 256 << 20
+    staging = cfg.staging_limits()
+    assert (staging.max_file_bytes, staging.max_total_bytes) == (256 << 20, 1 << 30)
     assert cfg.sandbox.hide == ("/home", "/root")
     assert cfg.backend_enabled("pim") and not cfg.backend_enabled("spice")
     assert cfg.limits.job.wall_time == 5400
@@ -58,6 +61,9 @@ def test_full_config_parses(tmp_path: Path) -> None:
     assert limits.max_processes == 128
     with pytest.raises(LimitExceeded):
         cfg.job_limits(memory=8 << 30)
+    sched = make_scheduler(cfg)
+    assert isinstance(sched, SlurmScheduler)
+    assert sched.licence_spec({"vcs": 2}) == "simlic:2"
 
 
 def test_minimal_local_config_has_defaults() -> None:
@@ -67,6 +73,8 @@ def test_minimal_local_config_has_defaults() -> None:
     assert cfg.scheduler.max_concurrent == 3
     assert not cfg.sandbox.unsafe
     assert cfg.limits.job.wall_time == 3600
+    sched = make_scheduler(cfg)
+    assert isinstance(sched, LocalScheduler) and sched.max_concurrent == 3
 
 
 @pytest.mark.parametrize(("text", "value"), [
