@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from remote.pim import Eltwise, Gemv, PimReport, Platform, run_workload
+from remote.pim import Eltwise, Gemv, PimReport, Platform, run_workload, sweep_gemv
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pim"
 
@@ -93,3 +93,11 @@ def test_report_is_json_and_has_phases(hbm: Platform) -> None:
     assert r.pim.internal_bandwidth_gbs > r.non_pim.external_bandwidth_gbs
     assert 0 < r.pim_utilisation <= 1
     assert r.pim.energy_uj < r.non_pim.energy_uj
+
+
+def test_sweep_gemv(hbm: Platform) -> None:
+    reports = sweep_gemv(hbm, [(512, 512), (4096, 512), (4096, 1024)])
+    assert [r.workload for r in reports] == ["GEMV 512x512", "GEMV 4096x512", "GEMV 4096x1024"]
+    # same output tile, twice the input: PIM time about doubles
+    assert 1.7 < reports[2].pim.cycles / reports[1].pim.cycles < 2.3
+    assert reports[1].speedup > reports[0].speedup
