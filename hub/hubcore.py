@@ -8,7 +8,7 @@ the method itself.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -43,7 +43,7 @@ class MethodNotFound(ChipError):
 class HubCore:
     """Dispatch machinery shared by every Hub mixin."""
 
-    METHODS: ClassVar[dict[str, MethodSpec]] = {}
+    METHODS: ClassVar[Mapping[str, MethodSpec]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

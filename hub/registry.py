@@ -8,7 +8,7 @@ recorded here, and a test walks every (method, role) pair against it.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, get_type_hints
 
@@ -70,14 +70,36 @@ def _build_spec(attr: str, func: Callable[..., Any]) -> MethodSpec:
                       doc=inspect.getdoc(func) or "")
 
 
-def collect(cls: type) -> dict[str, MethodSpec]:
+class MethodTable(Mapping[str, MethodSpec]):
+    """RPC name → :class:`MethodSpec`, building each spec (a pydantic model) on first use, so a
+    process that serves a few calls does not pay for validating models of every method."""
+
+    def __init__(self, functions: dict[str, tuple[str, Callable[..., Any]]]) -> None:
+        self._functions = functions
+        self._specs: dict[str, MethodSpec] = {}
+
+    def __getitem__(self, name: str) -> MethodSpec:
+        spec = self._specs.get(name)
+        if spec is None:
+            attr, func = self._functions[name]
+            spec = self._specs[name] = _build_spec(attr, func)
+        return spec
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._functions)
+
+    def __len__(self) -> int:
+        return len(self._functions)
+
+
+def collect(cls: type) -> MethodTable:
     """All ``@rpc`` methods of ``cls`` (including its mixins), by RPC name."""
-    table: dict[str, MethodSpec] = {}
+    functions: dict[str, tuple[str, Callable[..., Any]]] = {}
     for attr in dir(cls):
         func = getattr(cls, attr, None)
         if callable(func) and hasattr(func, _SPEC_ATTR):
-            spec = _build_spec(attr, func)
-            if spec.name in table:
-                raise RuntimeError(f"RPC method {spec.name} defined twice")
-            table[spec.name] = spec
-    return table
+            name = getattr(func, _SPEC_ATTR)[0]
+            if name in functions:
+                raise RuntimeError(f"RPC method {name} defined twice")
+            functions[name] = (attr, func)
+    return MethodTable(functions)
