@@ -50,6 +50,14 @@ export PATH="$PATH:/usr/sbin:/sbin"
 # --- munge -----------------------------------------------------------------------------------
 munge_ok() { munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1; }
 if ! munge_ok; then
+    # a munged that is still starting or shutting down: give it a moment either way
+    for _ in $(seq 50); do
+        pgrep -x munged >/dev/null || break
+        munge_ok && break
+        sleep 0.1
+    done
+fi
+if ! munge_ok; then
     install -d -o munge -g munge -m 0755 /run/munge
     install -d -o munge -g munge -m 0700 /var/lib/munge /var/log/munge /etc/munge
     if [[ ! -s /etc/munge/munge.key ]]; then
