@@ -20,7 +20,7 @@ from remote.sandbox import (
     wrapper_argv,
 )
 from remote.workspace import Workspace, read_log
-from tests.remote.conftest import JOB_PYTHON, REPO, MakeJob, sandbox_processes
+from tests.remote.conftest import JOB_PYTHON, REPO, SANDBOX_UIDS, MakeJob, sandbox_processes
 
 PROBE = textwrap.dedent("""
     import os, socket, sys
@@ -271,3 +271,23 @@ def test_sigkill_from_outside_reads_as_out_of_memory(make_job: MakeJob) -> None:
     status = run_job(ws)
     assert status.outcome == RunOutcome.MEMORY_LIMIT
     assert status.signal == 9 and "SIGKILL" in status.message
+
+
+def test_service_account_mode_isolates_too(farm_root: Path,
+                                           sandbox_settings: SandboxSettings) -> None:
+    """A hub that runs as a service account (not root) uses bwrap's user namespace instead of
+    a dedicated uid; the same mounts hide other workspaces and the network."""
+    ws = Workspace.create(farm_root, "svc-1")
+    other = Workspace.create(farm_root, "svc-2")
+    (other.inputs / "secret").write_text("s")
+    uid = SANDBOX_UIDS[0] + SANDBOX_UIDS[1] - 1  # plays the service account
+    subprocess.run(["chown", "-R", f"{uid}:{uid}", str(farm_root)], check=True)
+    script = (f"ls {farm_root}; cat {other.inputs}/secret || echo DENIED; echo hi > x; cat x; "
+              f"{JOB_PYTHON} -c 'import socket; socket.create_connection((\"1.1.1.1\", 53), 2)'"
+              " 2>/dev/null || echo NO-NET")
+    job = JobFile(job_id="svc-1", command=["sh", "-c", script], sandbox=sandbox_settings)
+    argv = build_bwrap_argv("bwrap", ws, job, {"PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(argv, user=uid, group=uid, extra_groups=[], capture_output=True,
+                          text=True, cwd=ws.path, timeout=30, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["svc-1", "DENIED", "hi", "NO-NET"]
