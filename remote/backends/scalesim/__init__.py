@@ -11,7 +11,7 @@ Public entry points::
     estimate_topology(topology, config) -> list[LayerEstimate]
     run_scalesim(config_path, topology_path, outdir, *, timeout) -> ScaleSimReport
     parse_reports(run_dir) -> ScaleSimReport
-    to_run_result(report, checks) -> RunResult
+    to_run_result(report, checks) -> RunResult       load_checks(path) -> list[LayerCheck]
     execute(config_path, topology_path, outdir, *, timeout, checks) -> RunResult
 """
 
@@ -27,6 +27,7 @@ from remote.backends.scalesim.runner import (
     LayerCheck,
     execute,
     find_scalesim_python,
+    load_checks,
     run_scalesim,
     to_run_result,
 )
@@ -41,6 +42,6 @@ from remote.backends.scalesim.topology import (
 __all__ = [
     "ConvLayer", "GemmLayer", "LayerCheck", "LayerEstimate", "LayerReport", "ScaleSimConfig",
     "ScaleSimReport", "Topology", "compute_cycles", "estimate_layer", "estimate_topology",
-    "execute", "find_scalesim_python", "parse_config", "parse_reports", "parse_topology",
-    "run_scalesim", "to_run_result", "write_config", "write_topology",
+    "execute", "find_scalesim_python", "load_checks", "parse_config", "parse_reports",
+    "parse_topology", "run_scalesim", "to_run_result", "write_config", "write_topology",
 ]

@@ -24,7 +24,7 @@ from importlib import metadata, util
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from core.errors import ChipError, InfrastructureError, InvalidInput, LimitExceeded, ParseError
 from remote.backends.scalesim.analytical import LayerEstimate, estimate_topology
@@ -257,6 +257,30 @@ class LayerCheck(BaseModel):
         if self.metric not in METRICS:
             raise ValueError(f"unknown metric {self.metric!r}; one of {', '.join(METRICS)}")
         return self
+
+
+def load_checks(path: Path) -> list[LayerCheck]:
+    """A lab's checks from a JSON file holding a list of :class:`LayerCheck` objects; a bad
+    entry is a :class:`ParseError` naming the entry (``line`` is its 1-based position)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ParseError(f"cannot read the checks: {exc.strerror}", source=str(path)) from None
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        raise ParseError(f"not JSON: {exc}", source=str(path), line=line) from None
+    if not isinstance(data, list):
+        raise ParseError("the checks file must hold a JSON list", source=str(path))
+    checks = []
+    for index, entry in enumerate(data, start=1):
+        try:
+            checks.append(LayerCheck.model_validate(entry))
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = ".".join(str(p) for p in error["loc"]) or "check"
+            raise ParseError(f"check {index}: {field}: {error['msg']}", source=str(path),
+                             field=field, entry=index) from None
+    return checks
 
 
 def _value(layer: LayerReport, metric: str) -> float:
