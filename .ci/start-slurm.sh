@@ -83,7 +83,13 @@ mkdir -p "$dir/state" "$dir/spool" "$dir/log"
 chmod 0755 "$dir"
 node=$(hostname -s)
 
-port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
+port_free() {  # nothing listens on TCP port $1 (ss if present, else a connect probe)
+    if command -v ss >/dev/null; then
+        ! ss -Hltn "sport = :$1" | grep -q .
+    else
+        ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    fi
+}
 pick_port() {  # pick_port START: first free TCP port from START that is not $2
     local p=$1
     while ! port_free "$p" || [[ "$p" == "${2:-}" ]]; do p=$((p + 1)); done
