@@ -42,9 +42,17 @@ def _emit(payload: dict[str, object]) -> None:
     sys.stdout.flush()
 
 
+def _forget_own_folder() -> None:
+    """Run as a script, this file's folder heads sys.path, and it holds modules named config,
+    topology, reports… that must not shadow anything SCALE-Sim or its dependencies import."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
+
+
 def run(args: argparse.Namespace) -> dict[str, object]:
     """Run SCALE-Sim; return the JSON-able outcome (never raises)."""
     started = time.perf_counter()
+    _forget_own_folder()
     captured = io.StringIO()
     try:
         from scalesim.scale_sim import scalesim
