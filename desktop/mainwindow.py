@@ -31,6 +31,7 @@ from desktop.messages import error_text, error_title
 from desktop.notifications import Notifier
 from desktop.screens.base import AppContext, Screen, show_error
 from desktop.screens.registry import available_screens
+from desktop.seat_watch import SeatWatch
 from desktop.settings import AppSettings
 from desktop.tasks import HubRunner
 
@@ -74,6 +75,8 @@ class MainWindow(QMainWindow):
 
         self.notifier = Notifier(icon, self)
         self.notifier.shown.connect(self._notified)
+        self.seat_watch = SeatWatch(runner, self)
+        self.seat_watch.reminder.connect(self.notifier.notify)
 
         self.connections_action = QAction(self)
         self.connections_action.triggered.connect(self.open_connection_manager)
@@ -141,6 +144,8 @@ class MainWindow(QMainWindow):
         self.ctx = AppContext(self.runner, self.connection, self.settings, me)
         self.rebuild()
         self.auto_refresh.start()
+        if self.ctx.may("leases.renew") and self.ctx.may("reservations.list"):
+            self.seat_watch.start()
 
     def _open_failed(self, exc: Exception) -> None:
         code = exc.code if isinstance(exc, ChipError) else ""
@@ -271,6 +276,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.auto_refresh.stop()
+        self.seat_watch.stop()
         self.settings.set_geometry(self.saveGeometry())
         self.notifier.close()
         super().closeEvent(event)

@@ -20,6 +20,7 @@ from desktop.app import Gui, create_gui, ensure_application
 from desktop.connection import CentreChoice, open_client
 from desktop.screens.base import Screen
 from desktop.settings import AppSettings
+from desktop.showcase import populate
 from hub.clients.base import HubClient
 from hub.clients.local import LocalHub
 
@@ -44,16 +45,24 @@ def settle(gui: Gui, timeout: float = 20.0) -> bool:
 
 @contextmanager
 def demo_centre(login: str = DEMO_ADMIN) -> Iterator[HubClient]:
-    """A fresh demo centre in a temporary folder, as ``login``."""
+    """A fresh demo centre in a temporary folder, filled by :mod:`desktop.showcase`, as
+    ``login``."""
     from hub.centre import init_centre
 
     with tempfile.TemporaryDirectory(prefix="chipcommons-selftest-") as tmp:
         hub = init_centre(f"sqlite:///{Path(tmp) / 'centre.sqlite3'}", with_demo=True)
-        client = LocalHub(hub, login)
+        clients: dict[str, LocalHub] = {}
+
+        def client_for(who: str) -> LocalHub:
+            return clients.setdefault(who, LocalHub(hub, who))
+
         try:
-            yield client
+            if "pools.add_local" in hub.METHODS:
+                populate(client_for)
+            yield client_for(login)
         finally:
-            client.close()
+            for client in clients.values():
+                client.close()
             hub.engine.dispose()
 
 

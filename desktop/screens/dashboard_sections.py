@@ -6,8 +6,12 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from desktop.models import Column
 from desktop.screens.base import AppContext
+
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,18 @@ class Section:
 
 def sections() -> list[Section]:
     """Every section this desktop knows (filtered by :func:`available`)."""
-    return []
+    from desktop.screens.licences import booking_columns, lease_columns, queue_columns
+
+    return [
+        Section("leases", "leases.list", lambda: translate("Dashboard", "My seats"),
+                lease_columns, key=lambda x: x.id),
+        Section("queue", "queue.list",
+                lambda: translate("Dashboard", "My places in queues"), queue_columns,
+                key=lambda x: x.id),
+        Section("bookings", "reservations.list",
+                lambda: translate("Dashboard", "My upcoming bookings"), booking_columns,
+                key=lambda x: x.id),
+    ]
 
 
 def available(ctx: AppContext) -> list[Section]:

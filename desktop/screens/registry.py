@@ -10,10 +10,11 @@ from __future__ import annotations
 from desktop.screens.admin import AdminScreen
 from desktop.screens.base import AppContext, Screen
 from desktop.screens.dashboard import DashboardScreen
+from desktop.screens.licences import LicencesScreen
 
 
 def screen_classes() -> list[type[Screen]]:
-    classes: list[type[Screen]] = [DashboardScreen]
+    classes: list[type[Screen]] = [DashboardScreen, LicencesScreen]
     # the place for the Coursework screen (curriculum methods): after Jobs, before Admin
     classes.append(AdminScreen)
     return classes

@@ -257,6 +257,21 @@
     </message>
 </context>
 <context>
+    <name>Dashboard</name>
+    <message>
+        <source>My seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My places in queues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My upcoming bookings</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DashboardScreen</name>
     <message>
         <source>Signed in as {name} ({login}), {org}. Roles: {roles}.</source>
@@ -272,6 +287,21 @@
     </message>
     <message>
         <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Eligibility</name>
+    <message>
+        <source>This pool is suspended: nobody can check out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The licence is valid until {date}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre checks your organisation&apos;s eligibility and quota again when you confirm.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -399,6 +429,218 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
     </message>
 </context>
 <context>
+    <name>Licences</name>
+    <message>
+        <source>{free} of {seats} free, {queued} queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{free} of {seats} free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{seats} reserved from {start} ({note})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{seats} reserved from {start}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lease</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ends at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Held until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LicencesScreen</name>
+    <message>
+        <source>Tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Availability</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My place in the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next booking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check out…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join the queue…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Book seats…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extend by 1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel booking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(another user)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Holds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>seat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Until or since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drag over a day to book seats of the selected tool for that time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My bookings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Holders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everyone holding or waiting for {tool}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who waits for {tool}; other people&apos;s names are shown to staff only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Week of {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason}
+
+Join the queue? You are notified when a seat is held for you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>ChipCommons</source>
@@ -465,6 +707,10 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
     </message>
     <message>
         <source>Dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licences</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -571,9 +817,162 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
     </message>
 </context>
 <context>
+    <name>Quota</name>
+    <message>
+        <source>{used} of {limit} seats at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{used:.1f} of {limit:.1f} seat-hours this {period} ({left:.1f} left)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} ({scope}): {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No quota limits apply to you here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} may hold at most {limit} seats at once; {used} are in use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This needs {need:.1f} seat-hours; {who} has {left:.1f} left this {period}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading your quota…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your quota could not be loaded; the centre checks it when you confirm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecordTable</name>
     <message>
         <source>Filter…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Reserve</name>
+    <message>
+        <source>Book seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking with the centre…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repeat weekly (weeks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At most 200 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What it uses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The booking must end after it starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The booking cannot start in the past.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{seats} seat(s), {count} occurrence(s), {hours:.1f} seat-hours in all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An admin must approve this booking.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre cannot book this.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the centre&apos;s check…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This booking does not fit; change the time or seats.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SeatRequest</name>
+    <message>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Eligibility</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This pool is suspended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for your quota…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check out {feature}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{free} of {seats} seats are free now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join the queue for {feature}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{waiting} requests are waiting; you would be number {position}. When seats free up they are held for you and you are notified.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

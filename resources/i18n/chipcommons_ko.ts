@@ -258,6 +258,21 @@
     </message>
 </context>
 <context>
+    <name>Dashboard</name>
+    <message>
+        <source>My seats</source>
+        <translation>내 좌석</translation>
+    </message>
+    <message>
+        <source>My places in queues</source>
+        <translation>내 대기 순번</translation>
+    </message>
+    <message>
+        <source>My upcoming bookings</source>
+        <translation>다가오는 내 예약</translation>
+    </message>
+</context>
+<context>
     <name>DashboardScreen</name>
     <message>
         <source>Signed in as {name} ({login}), {org}. Roles: {roles}.</source>
@@ -274,6 +289,21 @@
     <message>
         <source>What</source>
         <translation>내용</translation>
+    </message>
+</context>
+<context>
+    <name>Eligibility</name>
+    <message>
+        <source>This pool is suspended: nobody can check out.</source>
+        <translation>이 풀은 정지되어 아무도 체크아웃할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The licence is valid until {date}.</source>
+        <translation>라이선스 유효 기한은 {date}까지입니다.</translation>
+    </message>
+    <message>
+        <source>The centre checks your organisation&apos;s eligibility and quota again when you confirm.</source>
+        <translation>확인을 누르면 센터가 소속 기관의 이용 자격과 할당량을 다시 확인합니다.</translation>
     </message>
 </context>
 <context>
@@ -406,6 +436,220 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
     </message>
 </context>
 <context>
+    <name>Licences</name>
+    <message>
+        <source>{free} of {seats} free, {queued} queued</source>
+        <translation>{seats}석 중 {free}석 사용 가능, {queued}석 대기</translation>
+    </message>
+    <message>
+        <source>{free} of {seats} free</source>
+        <translation>{seats}석 중 {free}석 사용 가능</translation>
+    </message>
+    <message>
+        <source>{seats} reserved from {start} ({note})</source>
+        <translation>{start}부터 {seats}석 예약됨({note})</translation>
+    </message>
+    <message>
+        <source>{seats} reserved from {start}</source>
+        <translation>{start}부터 {seats}석 예약됨</translation>
+    </message>
+    <message>
+        <source>Lease</source>
+        <translation>대여</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>도구</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>좌석</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>남은 시간</translation>
+    </message>
+    <message>
+        <source>Ends at</source>
+        <translation>종료 시각</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>순번</translation>
+    </message>
+    <message>
+        <source>Held until</source>
+        <translation>확보 기한</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>메모</translation>
+    </message>
+</context>
+<context>
+    <name>LicencesScreen</name>
+    <message>
+        <source>Tool</source>
+        <translation>도구</translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation>공급사</translation>
+    </message>
+    <message>
+        <source>Availability</source>
+        <translation>사용 현황</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>사용 중</translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation>예약됨</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>내 좌석</translation>
+    </message>
+    <message>
+        <source>My place in the queue</source>
+        <translation>내 대기 순번</translation>
+    </message>
+    <message>
+        <source>Next booking</source>
+        <translation>다음 예약</translation>
+    </message>
+    <message>
+        <source>Check out…</source>
+        <translation>체크아웃…</translation>
+    </message>
+    <message>
+        <source>Join the queue…</source>
+        <translation>대기열 등록…</translation>
+    </message>
+    <message>
+        <source>Book seats…</source>
+        <translation>좌석 예약…</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>반납</translation>
+    </message>
+    <message>
+        <source>Extend by 1 h</source>
+        <translation>1시간 연장</translation>
+    </message>
+    <message>
+        <source>Leave the queue</source>
+        <translation>대기열에서 나가기</translation>
+    </message>
+    <message>
+        <source>Cancel booking</source>
+        <translation>예약 취소</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>(another user)</source>
+        <translation>(다른 사용자)</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>좌석</translation>
+    </message>
+    <message>
+        <source>Holds</source>
+        <translation>보유</translation>
+    </message>
+    <message>
+        <source>seat</source>
+        <translation>좌석</translation>
+    </message>
+    <message>
+        <source>queue</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <source>Until or since</source>
+        <translation>종료 또는 시작 시각</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>이번 주</translation>
+    </message>
+    <message>
+        <source>Drag over a day to book seats of the selected tool for that time.</source>
+        <translation>하루 안에서 시간대를 끌어 선택하면 선택한 도구의 좌석을 그 시간에 예약합니다.</translation>
+    </message>
+    <message>
+        <source>My seats</source>
+        <translation>내 좌석</translation>
+    </message>
+    <message>
+        <source>My queue</source>
+        <translation>내 대기열</translation>
+    </message>
+    <message>
+        <source>My bookings</source>
+        <translation>내 예약</translation>
+    </message>
+    <message>
+        <source>Holders</source>
+        <translation>사용자 목록</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>주간</translation>
+    </message>
+    <message>
+        <source>Everyone holding or waiting for {tool}.</source>
+        <translation>{tool}을(를) 사용 중이거나 기다리는 모든 사람입니다.</translation>
+    </message>
+    <message>
+        <source>Who waits for {tool}; other people&apos;s names are shown to staff only.</source>
+        <translation>{tool}을(를) 기다리는 사람입니다. 다른 사람의 이름은 운영진에게만 보입니다.</translation>
+    </message>
+    <message>
+        <source>Week of {date}</source>
+        <translation>{date} 주</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+Join the queue? You are notified when a seat is held for you.</source>
+        <translation>{reason}
+
+대기열에 등록할까요? 좌석이 확보되면 알려 드립니다.</translation>
+    </message>
+    <message>
+        <source>Join the queue</source>
+        <translation>대기열 등록</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>ChipCommons</source>
@@ -473,6 +717,10 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
     <message>
         <source>Dashboard</source>
         <translation>대시보드</translation>
+    </message>
+    <message>
+        <source>Licences</source>
+        <translation>라이선스</translation>
     </message>
 </context>
 <context>
@@ -578,10 +826,163 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
     </message>
 </context>
 <context>
+    <name>Quota</name>
+    <message>
+        <source>{used} of {limit} seats at once</source>
+        <translation>동시 사용 {limit}석 중 {used}석</translation>
+    </message>
+    <message>
+        <source>{used:.1f} of {limit:.1f} seat-hours this {period} ({left:.1f} left)</source>
+        <translation>이번 {period} {limit:.1f}좌석시간 중 {used:.1f}좌석시간 사용({left:.1f} 남음)</translation>
+    </message>
+    <message>
+        <source>all tools</source>
+        <translation>모든 도구</translation>
+    </message>
+    <message>
+        <source>{who} ({scope}): {what}</source>
+        <translation>{who}({scope}): {what}</translation>
+    </message>
+    <message>
+        <source>No quota limits apply to you here.</source>
+        <translation>여기에는 적용되는 할당량 제한이 없습니다.</translation>
+    </message>
+    <message>
+        <source>{who} may hold at most {limit} seats at once; {used} are in use.</source>
+        <translation>{who}은(는) 동시에 최대 {limit}석까지 쓸 수 있으며, 지금 {used}석을 쓰고 있습니다.</translation>
+    </message>
+    <message>
+        <source>This needs {need:.1f} seat-hours; {who} has {left:.1f} left this {period}.</source>
+        <translation>{need:.1f}좌석시간이 필요하지만 {who}에게는 이번 {period}에 {left:.1f}좌석시간이 남아 있습니다.</translation>
+    </message>
+    <message>
+        <source>Loading your quota…</source>
+        <translation>할당량을 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Your quota could not be loaded; the centre checks it when you confirm.</source>
+        <translation>할당량을 불러오지 못했습니다. 확인을 누르면 센터가 확인합니다.</translation>
+    </message>
+</context>
+<context>
     <name>RecordTable</name>
     <message>
         <source>Filter…</source>
         <translation>검색…</translation>
+    </message>
+</context>
+<context>
+    <name>Reserve</name>
+    <message>
+        <source>Book seats</source>
+        <translation>좌석 예약</translation>
+    </message>
+    <message>
+        <source>Checking with the centre…</source>
+        <translation>센터에 확인하는 중…</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>도구</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>좌석</translation>
+    </message>
+    <message>
+        <source>Repeat weekly (weeks)</source>
+        <translation>매주 반복(주)</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>At most 200 characters.</source>
+        <translation>200자 이내로 입력하세요.</translation>
+    </message>
+    <message>
+        <source>What it uses</source>
+        <translation>사용량</translation>
+    </message>
+    <message>
+        <source>The booking must end after it starts.</source>
+        <translation>예약 종료 시각은 시작 시각보다 늦어야 합니다.</translation>
+    </message>
+    <message>
+        <source>The booking cannot start in the past.</source>
+        <translation>지난 시각으로 예약할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>{seats} seat(s), {count} occurrence(s), {hours:.1f} seat-hours in all.</source>
+        <translation>좌석 {seats}개, {count}회, 모두 {hours:.1f}좌석시간입니다.</translation>
+    </message>
+    <message>
+        <source>An admin must approve this booking.</source>
+        <translation>이 예약은 관리자의 승인이 필요합니다.</translation>
+    </message>
+    <message>
+        <source>The centre cannot book this.</source>
+        <translation>센터가 이 예약을 받을 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Waiting for the centre&apos;s check…</source>
+        <translation>센터의 확인을 기다리는 중…</translation>
+    </message>
+    <message>
+        <source>This booking does not fit; change the time or seats.</source>
+        <translation>이 예약은 들어갈 자리가 없습니다. 시간이나 좌석 수를 바꾸세요.</translation>
+    </message>
+</context>
+<context>
+    <name>SeatRequest</name>
+    <message>
+        <source>Seats</source>
+        <translation>좌석</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation>할당량</translation>
+    </message>
+    <message>
+        <source>Eligibility</source>
+        <translation>이용 자격</translation>
+    </message>
+    <message>
+        <source>This pool is suspended.</source>
+        <translation>이 풀은 정지되었습니다.</translation>
+    </message>
+    <message>
+        <source>Waiting for your quota…</source>
+        <translation>할당량을 기다리는 중…</translation>
+    </message>
+    <message>
+        <source>Check out {feature}</source>
+        <translation>{feature} 체크아웃</translation>
+    </message>
+    <message>
+        <source>{free} of {seats} seats are free now.</source>
+        <translation>지금 {seats}석 중 {free}석을 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Join the queue for {feature}</source>
+        <translation>{feature} 대기열 등록</translation>
+    </message>
+    <message>
+        <source>{waiting} requests are waiting; you would be number {position}. When seats free up they are held for you and you are notified.</source>
+        <translation>{waiting}건이 대기 중이며 회원님은 {position}번째가 됩니다. 좌석이 나면 회원님을 위해 확보하고 알려 드립니다.</translation>
     </message>
 </context>
 <context>

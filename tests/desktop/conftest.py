@@ -89,6 +89,18 @@ def demo_hub(tmp_path: Path) -> Iterator[Hub]:
 
 
 @pytest.fixture
+def pools(demo_hub: Hub) -> Hub:
+    """The demo centre with two local pools: vcs-runtime (10 seats) and dc-ultra (1 seat)."""
+    if "pools.add_local" not in Hub.METHODS:
+        pytest.skip("the licence-pool Hub methods are not in this build")
+    demo_hub.call("demo.admin", "pools.add_local", {"feature": "vcs-runtime", "seats": 10,
+                                                    "label": "VCS runtime",
+                                                    "max_seats_per_lease": 4})
+    demo_hub.call("demo.admin", "pools.add_local", {"feature": "dc-ultra", "seats": 1})
+    return demo_hub
+
+
+@pytest.fixture
 def settings(tmp_path: Path) -> AppSettings:
     return AppSettings(tmp_path / "settings.ini")
 
@@ -109,6 +121,7 @@ def make_gui(qapp: QApplication, qtbot: object, demo_hub: Hub,
     def make(login: str = "demo.engineer", language: str = "en") -> Gui:
         gui = create_gui(qapp, settings, language=language)
         client = LocalHub(demo_hub, login)
+        client.start_notifications(poll_seconds=0.1)
         made.append((gui, client))
         gui.window.show()
         gui.connection.use(client)
