@@ -22,6 +22,7 @@ MODEL_MODULES = (
     "core.models",
     "hub.models",
     "licensing.models",
+    "remote.jobs.models",
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

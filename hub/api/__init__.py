@@ -8,12 +8,13 @@ mixins open no transactions of their own — :class:`hub.hubcore.HubCore` does t
 from __future__ import annotations
 
 from hub.api.accounts import AccountsApi
+from hub.api.farm import FarmApi
 from hub.api.licensing import LicensingApi
 from hub.api.system import SystemApi
 from hub.hubcore import HubCore
 
 
-class Hub(SystemApi, AccountsApi, LicensingApi, HubCore):
+class Hub(SystemApi, AccountsApi, LicensingApi, FarmApi, HubCore):
     """One centre. Construct with an engine; call :meth:`call` with the acting user's login."""
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 01:11:55.264762
+Create Date: 2026-11-22 01:28:26.701944
 """
 from alembic import op
 import sqlalchemy as sa
@@ -87,6 +87,40 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('vendor_daemons', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_vendor_daemons_server_id'), ['server_id'], unique=False)
+
+    op.create_table('farm_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('backend', sa.String(length=64), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('resources', sa.JSON(), nullable=False),
+    sa.Column('features', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('outcome', sa.String(length=32), nullable=True),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('max_score', sa.Float(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('infra_retries', sa.Integer(), nullable=False),
+    sa.Column('workspace', sa.String(length=128), nullable=False),
+    sa.Column('sched_kind', sa.String(length=16), nullable=True),
+    sa.Column('sched_id', sa.String(length=64), nullable=True),
+    sa.Column('lease_ids', sa.JSON(), nullable=False),
+    sa.Column('queue_features', sa.JSON(), nullable=False),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("state IN ('draft','staged','waiting','queued','running','succeeded','failed','cancelled')", name=op.f('ck_farm_jobs_state')),
+    sa.CheckConstraint('attempts >= 0 AND infra_retries >= 0', name=op.f('ck_farm_jobs_counts')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_farm_jobs_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_farm_jobs'))
+    )
+    with op.batch_alter_table('farm_jobs', schema=None) as batch_op:
+        batch_op.create_index('ix_farm_jobs_state_user', ['state', 'user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_farm_jobs_user_id'), ['user_id'], unique=False)
 
     op.create_table('features',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -178,6 +212,18 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_roles'))
     )
+    op.create_table('farm_job_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['job_id'], ['farm_jobs.id'], name=op.f('fk_farm_job_events_job_id_farm_jobs'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_farm_job_events'))
+    )
+    with op.batch_alter_table('farm_job_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_farm_job_events_job_id'), ['job_id'], unique=False)
+
     op.create_table('pools',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('feature_id', sa.Integer(), nullable=False),
@@ -379,6 +425,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pools_feature_id'))
 
     op.drop_table('pools')
+    with op.batch_alter_table('farm_job_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_farm_job_events_job_id'))
+
+    op.drop_table('farm_job_events')
     op.drop_table('user_roles')
     with op.batch_alter_table('ssh_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ssh_keys_user_id'))
@@ -402,6 +452,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_features_daemon_id'))
 
     op.drop_table('features')
+    with op.batch_alter_table('farm_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_farm_jobs_user_id'))
+        batch_op.drop_index('ix_farm_jobs_state_user')
+
+    op.drop_table('farm_jobs')
     with op.batch_alter_table('vendor_daemons', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_vendor_daemons_server_id'))
 

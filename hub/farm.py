@@ -1,0 +1,569 @@
+"""The farm's orchestration: a job from submission through staging, waiting for licence seats
+(through the pool's queue), the scheduler and back to its results; the lease ends when the job
+ends — on success, failure, cancellation or crash.
+
+This is where the ``remote`` job system meets ``licensing``: neither imports the other. Hub
+methods (:mod:`hub.api.farm`) call :func:`submit` and :func:`cancel`; the worker calls
+:func:`dispatch` every tick, which hands waiting jobs their seats, retries hand-offs to a
+scheduler that was down, polls the scheduler in one batch, renews the leases of running jobs
+and concludes finished ones.
+
+The farm itself (:class:`Farm`) comes from the farm YAML named by the hub setting
+``farm_config`` or ``$CHIPCOMMONS_FARM_CONFIG``; without one, the embedded default: the local
+scheduler with a farm root under the centre's home, sandboxed when bubblewrap works.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import logging
+import math
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import claims
+from core.db import transaction
+from core.errors import (
+    ChipError,
+    Conflict,
+    InvalidInput,
+    LimitExceeded,
+    NotEligible,
+    NotFound,
+    QuotaExceeded,
+    SeatsUnavailable,
+)
+from core.models.accounts import User
+from core.paths import resources_dir
+from hub.models import Notification
+from licensing import leases, tokens
+from licensing import queue as lqueue
+from licensing.catalogue import get_feature
+from licensing.models import Lease, Pool, QueueEntry
+from remote.backends.registry import (
+    BackendRegistry,
+    CommandBackend,
+    CommandTemplates,
+    load_templates,
+    runner_argv,
+)
+from remote.farm_config import FarmConfig, load_farm_config, parse_farm_config
+from remote.jobs import service
+from remote.jobs.lifecycle import JobState, move, note
+from remote.jobs.models import FarmJob
+from remote.results import Outcome, RunResult
+from remote.sandbox import JobLimits, RunOutcome, SandboxSettings, package_root
+from remote.schedulers import JobRef, JobSpec, SchedState, Scheduler, make_scheduler
+from remote.schedulers.base import SchedStatus, SchedulerUnavailable
+from remote.workspace import StagingLimits, Workspace, seal
+
+log = logging.getLogger(__name__)
+
+FARM_CONFIG_ENV = "CHIPCOMMONS_FARM_CONFIG"
+COMMANDS_ENV = "CHIPCOMMONS_FARM_COMMANDS"
+DEFAULT_FARM = "farm/embedded.yaml"
+DEFAULT_COMMANDS = "farm/commands.yaml"
+MAX_INFRA_RETRIES = 2
+Notify = Callable[[int, str, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class Farm:
+    """One centre's farm: its config, backends, scheduler and the lease-token key."""
+
+    config: FarmConfig
+    registry: BackendRegistry
+    templates: CommandTemplates
+    scheduler: Scheduler
+    python: str
+    key_file: Path | None
+    centre_name: str = ""
+    max_infra_retries: int = MAX_INFRA_RETRIES
+
+    @property
+    def root(self) -> Path:
+        return self.config.workspace.root
+
+    def workspace(self, job: FarmJob) -> Workspace:
+        return Workspace.at(self.root, job.workspace)
+
+    def staging_limits(self) -> StagingLimits:
+        ws = self.config.workspace
+        return StagingLimits(max_file_bytes=ws.max_file, max_total_bytes=ws.max_upload,
+                             max_files=ws.max_files)
+
+
+@functools.lru_cache(maxsize=4)
+def bwrap_works(bwrap: str = "bwrap") -> bool:
+    """Whether bubblewrap can make a sandbox here (it may be installed yet refused by the
+    kernel, e.g. in a container without user namespaces)."""
+    path = shutil.which(bwrap)
+    if path is None:
+        return False
+    try:
+        proc = subprocess.run([path, "--die-with-parent", "--unshare-all", "--ro-bind", "/", "/",
+                               "--proc", "/proc", "--dev", "/dev", "true"],
+                              capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0
+
+
+def embedded_config_text(root: Path) -> str:
+    """The embedded centre's farm YAML (``resources/farm/embedded.yaml``, root filled in)."""
+    text = (resources_dir() / DEFAULT_FARM).read_text(encoding="utf-8")
+    return text.replace("@ROOT@", json.dumps(str(root)))
+
+
+def _job_sandbox(sandbox: SandboxSettings, python: str) -> SandboxSettings:
+    """Make the job interpreter reachable in the sandbox when it lives under a hidden path."""
+    extra = []
+    for path in {Path(sys.base_prefix), Path(python).resolve().parent.parent}:
+        if any(str(path).startswith(h.rstrip("/") + "/") for h in sandbox.hide) and \
+                str(path) not in sandbox.ro_binds:
+            extra.append(str(path))
+    if not extra:
+        return sandbox
+    return sandbox.model_copy(update={"ro_binds": (*sandbox.ro_binds, *sorted(extra))})
+
+
+def build_farm(settings: dict[str, Any]) -> Farm | None:
+    """The farm described by a hub's settings; None for a centre without a home folder."""
+    home = settings.get("home")
+    path = settings.get("farm_config") or os.environ.get(FARM_CONFIG_ENV)
+    if path:
+        config = load_farm_config(Path(path))
+    elif home:
+        root = Path(home) / "farm"
+        config = parse_farm_config(embedded_config_text(root), source=str(DEFAULT_FARM))
+        if not bwrap_works(config.sandbox.bwrap):
+            config = config.model_copy(update={"sandbox": config.sandbox.model_copy(
+                update={"unsafe": True})})
+            log.warning("bubblewrap does not work here: the embedded farm runs jobs "
+                        "without a sandbox")
+    else:
+        return None
+    python = str(settings.get("farm_python") or sys.executable)
+    sandbox = config.sandbox.model_copy(update=dict(settings.get("farm_sandbox") or {}))
+    config = config.model_copy(update={"sandbox": _job_sandbox(sandbox, python)})
+    root = config.workspace.root
+    root.mkdir(parents=True, exist_ok=True)
+    if (root.stat().st_mode & 0o777) != 0o711:
+        os.chmod(root, 0o711)
+    commands = (settings.get("farm_commands") or os.environ.get(COMMANDS_ENV)
+                or resources_dir() / DEFAULT_COMMANDS)
+    templates = load_templates(Path(commands))
+    registry = BackendRegistry(templates, config.backends or None)
+    return Farm(config=config, registry=registry, templates=templates,
+                scheduler=make_scheduler(config), python=python,
+                key_file=tokens.key_path(Path(home)) if home else None,
+                centre_name=str(settings.get("centre_name", "")),
+                max_infra_retries=int(settings.get("farm_max_infra_retries",
+                                                   MAX_INFRA_RETRIES)))
+
+
+def farm_for(hub: Any) -> Farm:
+    """The hub's farm, built once per hub object (no module-level state)."""
+    farm = hub.__dict__.get("_chipcommons_farm")
+    if farm is None:
+        farm = build_farm(hub.settings)
+        if farm is None:
+            raise ChipError("this centre has no farm (no centre home folder)")
+        hub.__dict__["_chipcommons_farm"] = farm
+    return farm
+
+
+def _notifier(session: Session, now: datetime) -> Notify:
+    def notify(user_id: int, kind: str, payload: dict[str, Any]) -> None:
+        session.add(Notification(user_id=user_id, kind=kind, payload=payload, created_at=now))
+
+    return notify
+
+
+# -- limits and the job's command -------------------------------------------------------------
+
+
+def job_limits(farm: Farm, resources: dict[str, Any]) -> JobLimits:
+    return farm.config.job_limits(wall_time=resources.get("wall_time"),
+                                  memory=resources.get("memory"), cpus=resources.get("cpus"))
+
+
+def _job_env(farm: Farm, job: FarmJob, limits: JobLimits,
+             tokens_by_feature: dict[str, str]) -> dict[str, str]:
+    env = {
+        "PYTHONPATH": str(package_root()),
+        "CHIPCOMMONS_BACKEND": job.backend,
+        "CHIPCOMMONS_JOB_PARAMS": json.dumps(job.params),
+        "CHIPCOMMONS_WALL_SECONDS": f"{max(1.0, limits.wall_seconds - 2):g}",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    if job.backend == "npu-scalesim":
+        from remote.backends.scalesim.runner import find_scalesim_python
+
+        # a missing SCALE-Sim is reported by the runner as an infrastructure error
+        with contextlib.suppress(ChipError):
+            env["CHIPCOMMONS_SCALESIM_PYTHON"] = find_scalesim_python()
+    backend = farm.registry.get(job.backend)
+    if isinstance(backend, CommandBackend):
+        tpl = backend.template(str(job.params.get("template", "")))
+        env["CHIPCOMMONS_COMMAND_TEMPLATES"] = CommandTemplates(
+            templates=[tpl]).model_dump_json()
+    if tokens_by_feature:
+        env["CHIPCOMMONS_LEASE_TOKENS"] = json.dumps(tokens_by_feature)
+        if farm.key_file is not None:
+            claims.ensure_keypair(farm.key_file)
+            env["CHIPCOMMONS_LEASE_PUBKEY"] = claims.public_path(farm.key_file).read_text()
+    return env
+
+
+# -- leases -------------------------------------------------------------------------------------
+
+
+def _lease_tokens(session: Session, farm: Farm, job: FarmJob, now: datetime) -> dict[str, str]:
+    if not job.lease_ids or farm.key_file is None:
+        return {}
+    key = claims.ensure_keypair(farm.key_file)
+    out: dict[str, str] = {}
+    for lease_id in job.lease_ids:
+        lease = session.get(Lease, lease_id)
+        if lease is None or lease.ended_at is not None:
+            continue
+        info = leases.lease_info(session, lease)
+        out[info.feature] = tokens.issue(key, lease_id=info.id, user=info.user,
+                                         feature=info.feature, seats=info.seats, now=now,
+                                         expires_at=info.ends_by, centre=farm.centre_name)
+    return out
+
+
+def _hours(limits: JobLimits) -> float:
+    return max(0.05, math.ceil(limits.wall_seconds / 36) / 100)
+
+
+def try_acquire(session: Session, farm: Farm, job: FarmJob, now: datetime,
+                notify: Notify) -> bool:
+    """Check out every feature the job needs; on success the job holds the leases. When a
+    feature has no free seat the job joins (or stays in) that feature's queue and nothing is
+    held. Quota, eligibility and limit refusals are raised (the job cannot run at all)."""
+    user = session.get(User, job.user_id)
+    if user is None:
+        raise NotFound(f"the owner of job {job.id} is gone")
+    hours = _hours(job_limits(farm, job.resources or {}))
+    got: list[int] = []
+    waiting: list[str] = []
+    for feature, count in sorted((job.features or {}).items()):
+        try:
+            info = leases.checkout(session, user, feature, int(count), hours, now,
+                                   host=f"farm:{job.workspace}", notify=notify)
+            got.append(info.id)
+        except SeatsUnavailable:
+            waiting.append(feature)
+            break
+    if waiting:
+        for lease_id in got:
+            _end_lease(session, lease_id, now, notify)
+        joined = list(job.queue_features or [])
+        for feature in waiting:
+            if feature in joined:
+                continue
+            # Conflict: the user already queues for it (another job): that entry serves
+            with contextlib.suppress(Conflict):
+                lqueue.join(session, user, feature, int(job.features[feature]), hours, now)
+            joined.append(feature)
+        job.queue_features = joined
+        return False
+    job.lease_ids = got
+    job.queue_features = []
+    return True
+
+
+def _end_lease(session: Session, lease_id: int, now: datetime, notify: Notify) -> None:
+    lease = session.get(Lease, lease_id)
+    if lease is None or lease.ended_at is not None:
+        return
+    leases.end_lease(session, lease, now, "returned")
+    pool = session.get(Pool, lease.pool_id)
+    if pool is not None:
+        lqueue.grant_heads(session, pool.feature_id, now, notify)
+
+
+def release(session: Session, job: FarmJob, now: datetime, notify: Notify) -> None:
+    """The job has ended: end its leases and take it out of the queues it waited in."""
+    for lease_id in job.lease_ids or []:
+        _end_lease(session, lease_id, now, notify)
+    for feature in job.queue_features or []:
+        try:
+            fid = get_feature(session, feature).id
+        except NotFound:
+            continue
+        others = session.scalar(select(FarmJob.id).where(
+            FarmJob.user_id == job.user_id, FarmJob.id != job.id,
+            FarmJob.state == JobState.WAITING.value))
+        if others is not None:
+            continue  # another of the user's jobs still waits on that entry
+        entry = session.scalar(select(QueueEntry).where(
+            QueueEntry.feature_id == fid, QueueEntry.user_id == job.user_id,
+            QueueEntry.status.in_(lqueue.ACTIVE)))
+        if entry is not None:
+            user = session.get(User, job.user_id)
+            if user is not None:
+                lqueue.leave(session, user, feature, now, notify)
+    job.queue_features = []
+
+
+# -- scheduler hand-off -------------------------------------------------------------------------
+
+
+def enqueue(session: Session, farm: Farm, job: FarmJob, now: datetime) -> None:
+    """Hand the job to the scheduler; ``queued`` either way (a scheduler that is down is
+    retried by :func:`dispatch`, with the reason shown)."""
+    ws = farm.workspace(job)
+    limits = job_limits(farm, job.resources or {})
+    command = runner_argv(farm.python, job.backend)
+    env = _job_env(farm, job, limits, _lease_tokens(session, farm, job, now))
+    spec = JobSpec(workspace=ws, command=tuple(command), limits=limits, env=env,
+                   licences=dict(job.features or {}))
+    try:
+        sched_id = farm.scheduler.submit(spec)
+    except SchedulerUnavailable as exc:
+        job.sched_kind = farm.scheduler.kind
+        job.sched_id = None
+        msg = f"{farm.scheduler.kind} scheduler unavailable: {exc.message}; will retry"
+        if job.state != JobState.QUEUED.value:
+            move(session, job, JobState.QUEUED, now, msg)
+        elif job.reason != msg:
+            note(session, job, now, msg)
+        return
+    job.sched_kind = farm.scheduler.kind
+    job.sched_id = sched_id
+    move(session, job, JobState.QUEUED, now, f"queued on the {farm.scheduler.kind} scheduler")
+
+
+def submit(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: Notify) -> None:
+    """Seal, validate and stage a draft job, then queue it or let it wait for seats."""
+    if job.state != JobState.DRAFT.value:
+        raise Conflict(f"job {job.id} is {job.state}; only a draft can be submitted",
+                       job=job.id, state=job.state)
+    ws = farm.workspace(job)
+    from remote.workspace import pending_uploads
+
+    pending = pending_uploads(ws)
+    if pending:
+        raise Conflict("uploads not finished: " + ", ".join(p.name for p in pending),
+                       pending=[p.name for p in pending])
+    backend = farm.registry.get(job.backend)
+    job.params = backend.validate(ws.inputs, job.params or {})
+    job.features = backend.features(job.params)
+    job_limits(farm, job.resources or {})
+    user_limits = farm.config.limits.user
+    service.check_user_limits(session, job.user_id, now, user_limits.concurrent_jobs,
+                              user_limits.jobs_per_day)
+    seal(ws)
+    job.submitted_at = now
+    move(session, job, JobState.STAGED, now, "inputs sealed and checked")
+    if job.features:
+        try:
+            granted = try_acquire(session, farm, job, now, notify)
+        except (QuotaExceeded, NotEligible, LimitExceeded) as exc:
+            service.finish(session, job, JobState.FAILED, now, f"licence refused: {exc.message}",
+                           outcome="licence_refused", counts_as_attempt=False)
+            return
+        if not granted:
+            move(session, job, JobState.WAITING, now, "waiting for seats of " +
+                 ", ".join(job.queue_features))
+            return
+    enqueue(session, farm, job, now)
+
+
+def cancel(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: Notify) -> None:
+    if job.state in (JobState.SUCCEEDED.value, JobState.FAILED.value,
+                     JobState.CANCELLED.value):
+        raise Conflict(f"job {job.id} has already ended ({job.state})", job=job.id)
+    if job.sched_id and job.state in (JobState.QUEUED.value, JobState.RUNNING.value):
+        farm.scheduler.cancel(JobRef(job.sched_id, farm.workspace(job).path))
+    release(session, job, now, notify)
+    service.finish(session, job, JobState.CANCELLED, now, "cancelled", outcome="cancelled",
+                   counts_as_attempt=False)
+    notify(job.user_id, "job.finished", {"job": job.id, "state": job.state})
+
+
+# -- concluding a job ---------------------------------------------------------------------------
+
+
+def read_result(ws: Workspace) -> RunResult | None:
+    try:
+        return RunResult.read(ws.out)
+    except (OSError, ValueError):
+        return None
+
+
+def _retry(session: Session, farm: Farm, job: FarmJob, now: datetime, why: str,
+           notify: Notify) -> None:
+    """An infrastructure error: run again in a fresh workspace, or give up after the budget."""
+    if job.infra_retries >= farm.max_infra_retries:
+        release(session, job, now, notify)
+        service.finish(session, job, JobState.FAILED, now, f"infrastructure error: {why}",
+                       outcome=Outcome.INFRASTRUCTURE_ERROR.value, counts_as_attempt=False)
+        notify(job.user_id, "job.finished", {"job": job.id, "state": job.state})
+        return
+    job.infra_retries += 1
+    old = farm.workspace(job)
+    name = f"{service.workspace_name(job.id)}-r{job.infra_retries}"
+    fresh = Workspace.create(farm.root, name)
+    for src in old.inputs.rglob("*"):
+        rel = src.relative_to(old.inputs)
+        if src.is_dir() and not src.is_symlink():
+            (fresh.inputs / rel).mkdir(parents=True, exist_ok=True)
+        elif src.is_file() and not src.is_symlink():
+            (fresh.inputs / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(src, fresh.inputs / rel)
+    seal(fresh)
+    job.workspace = name
+    job.sched_id = None
+    move(session, job, JobState.QUEUED, now,
+         f"infrastructure error: {why}; retry {job.infra_retries} of {farm.max_infra_retries}")
+    enqueue(session, farm, job, now)
+
+
+def conclude(session: Session, farm: Farm, job: FarmJob, status: SchedStatus, now: datetime,
+             notify: Notify) -> None:
+    """The scheduler says the job ended: read its outcome and results, end its leases."""
+    final = status.final
+    ws = farm.workspace(job)
+    result = read_result(ws)
+    outcome = final.outcome if final is not None else RunOutcome.INFRASTRUCTURE_ERROR
+    if outcome is RunOutcome.CANCELLED:
+        release(session, job, now, notify)
+        service.finish(session, job, JobState.CANCELLED, now, "cancelled",
+                       outcome="cancelled", counts_as_attempt=False)
+    elif outcome is RunOutcome.INFRASTRUCTURE_ERROR or (
+            result is not None and result.outcome is Outcome.INFRASTRUCTURE_ERROR):
+        why = (result.message if result is not None and result.message else
+               (final.message if final is not None else status.reason)) or "unknown"
+        _retry(session, farm, job, now, why, notify)
+        return
+    elif outcome in (RunOutcome.TIME_LIMIT, RunOutcome.MEMORY_LIMIT):
+        release(session, job, now, notify)
+        limit = "time" if outcome is RunOutcome.TIME_LIMIT else "memory"
+        service.finish(session, job, JobState.FAILED, now,
+                       f"killed at the {limit} limit: {final.message if final else ''}".strip(),
+                       outcome=outcome.value,
+                       score=result.results.score if result else None)
+    elif result is None:
+        release(session, job, now, notify)
+        msg = final.message if final is not None and final.message else "the job crashed"
+        service.finish(session, job, JobState.FAILED, now, f"crashed: {msg}",
+                       outcome=Outcome.RUNTIME_ERROR.value)
+    else:
+        release(session, job, now, notify)
+        max_score = sum(t.max_score for t in result.results.tests) or None
+        state = JobState.SUCCEEDED if result.outcome is Outcome.SUCCESS else JobState.FAILED
+        service.finish(session, job, state, now, result.message or result.outcome.value,
+                       outcome=result.outcome.value, score=result.results.score,
+                       max_score=max_score)
+    notify(job.user_id, "job.finished", {"job": job.id, "state": job.state,
+                                         "outcome": job.outcome})
+
+
+# -- the worker's duty ----------------------------------------------------------------------------
+
+
+def _renew(session: Session, job: FarmJob, now: datetime) -> None:
+    user = session.get(User, job.user_id)
+    if user is None:
+        return
+    for lease_id in job.lease_ids or []:
+        lease = session.get(Lease, lease_id)
+        if lease is None or lease.ended_at is not None:
+            continue
+        try:
+            leases.renew(session, user, lease_id, now)
+        except ChipError as exc:
+            log.warning("job %s: lease %s not renewed: %s", job.id, lease_id, exc.message)
+
+
+def dispatch(hub: Any, now: datetime | None = None) -> int:
+    """One round of the farm's duties (called from the worker's tick). Returns how many jobs
+    changed state. Errors on one job are logged and do not stop the others."""
+    if not hub.settings.get("home") and not hub.settings.get("farm_config") and \
+            not os.environ.get(FARM_CONFIG_ENV):
+        return 0
+    now = now or hub.clock()
+    with transaction(hub.sessions, write=False) as session:
+        anything = session.scalar(select(FarmJob.id).where(FarmJob.state.in_(
+            [JobState.WAITING.value, JobState.QUEUED.value, JobState.RUNNING.value])).limit(1))
+    if anything is None:
+        return 0
+    farm = farm_for(hub)
+    changed = 0
+    with transaction(hub.sessions) as session:
+        notify = _notifier(session, now)
+        jobs = service.active_jobs(session)
+        for job in jobs:
+            before = job.state
+            try:
+                with session.begin_nested():
+                    if job.state == JobState.WAITING.value:
+                        if try_acquire(session, farm, job, now, notify):
+                            enqueue(session, farm, job, now)
+                    elif job.state == JobState.QUEUED.value and not job.sched_id:
+                        enqueue(session, farm, job, now)
+            except (QuotaExceeded, NotEligible, LimitExceeded) as exc:
+                service.finish(session, job, JobState.FAILED, now,
+                               f"licence refused: {exc.message}", outcome="licence_refused",
+                               counts_as_attempt=False)
+            except Exception:  # one bad job must not stop the farm
+                log.exception("farm: job %s could not be dispatched", job.id)
+            changed += job.state != before
+        handed = [j for j in jobs if j.sched_id and j.sched_kind == farm.scheduler.kind and
+                  j.state in (JobState.QUEUED.value, JobState.RUNNING.value)]
+        if handed:
+            refs = {j.sched_id: JobRef(j.sched_id, farm.workspace(j).path) for j in handed
+                    if j.sched_id}
+            states = farm.scheduler.poll(list(refs.values()))
+            for job in handed:
+                st = states.get(job.sched_id or "")
+                if st is None:
+                    continue
+                before = job.state
+                try:
+                    with session.begin_nested():
+                        _apply(session, farm, job, st, now, notify)
+                except Exception:
+                    log.exception("farm: job %s could not be updated", job.id)
+                changed += job.state != before
+    return changed
+
+
+def _apply(session: Session, farm: Farm, job: FarmJob, st: SchedStatus, now: datetime,
+           notify: Notify) -> None:
+    if st.state == SchedState.FINISHED:
+        conclude(session, farm, job, st, now, notify)
+        return
+    if job.lease_ids:
+        _renew(session, job, now)
+    if st.state == SchedState.RUNNING and job.state == JobState.QUEUED.value:
+        move(session, job, JobState.RUNNING, now, st.reason or "running")
+    elif st.state == SchedState.UNAVAILABLE:
+        msg = f"{farm.scheduler.kind} scheduler unavailable: {st.reason}; the job is kept"
+        if job.reason != msg:
+            note(session, job, now, msg)
+    elif st.state == SchedState.PENDING and job.reason != st.reason and st.reason:
+        note(session, job, now, st.reason)
+
+
+def check_input_name(name: str) -> None:
+    """Refuse the reserved names of the workspace (results and logs live elsewhere)."""
+    if not name or name.startswith(".chipcommons"):
+        raise InvalidInput(f"input name {name!r} is reserved", name=name)
