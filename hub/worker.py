@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import transaction
+from hub import farm
 from hub.hubcore import HubCore
 from hub.models import Notification
 from licensing import leases, queue, reservations, seats
@@ -92,6 +93,7 @@ def tick(hub: HubCore, now: datetime | None = None) -> TickReport:
                 "expired": report.expired, "lapsed": report.lapsed, "started": report.started,
                 "ended": report.ended, "no_show_released": report.no_show_released,
                 "granted": report.granted})
+    farm.dispatch(hub, now)  # the farm's duty: seats to waiting jobs, poll, conclude (own txn)
     return report
 
 
