@@ -235,12 +235,16 @@ def signal_wrapper(ws: Workspace, signum: int = signal.SIGTERM) -> bool:
 class _UidLease:
     """A dedicated uid for one job, held by an flock on ``<lock_dir>/<uid>.lock``."""
 
-    def __init__(self, settings: SandboxSettings) -> None:
+    def __init__(self, settings: SandboxSettings, only: int | None = None) -> None:
         lock_dir = Path(settings.lock_dir)
         lock_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         start = os.getpid() % settings.uid_count
-        for i in range(settings.uid_count):
-            uid = settings.uid_first + (start + i) % settings.uid_count
+        if only is not None:
+            candidates = [only]
+        else:
+            candidates = [settings.uid_first + (start + i) % settings.uid_count
+                          for i in range(settings.uid_count)]
+        for uid in candidates:
             fd = os.open(lock_dir / f"{uid}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -255,21 +259,45 @@ class _UidLease:
                                   count=settings.uid_count)
 
     def kill_all(self) -> None:
-        """SIGKILL every process running as this uid (it is ours alone while we hold it)."""
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - child
-            try:
-                os.setgroups([])
-                os.setgid(self.uid)
-                os.setuid(self.uid)
-                os.kill(-1, signal.SIGKILL)
-            except OSError:
-                pass
-            os._exit(0)
-        os.waitpid(pid, 0)
+        """SIGKILL every process running as this uid (it is ours alone while we hold it).
+
+        ``kill -9 -1`` run as the uid reaches exactly that uid's processes (not itself); it is
+        spawned with subprocess, which is safe from a multi-threaded hub (a bare fork is not)."""
+        if _count_processes(self.uid) == 0:
+            return
+        subprocess.run([shutil.which("kill") or "/bin/kill", "-9", "-1"],
+                       user=self.uid, group=self.uid, extra_groups=[], env={},
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                       timeout=10)
 
     def release(self) -> None:
+        """Kill what still runs as the uid, wait (briefly) until it is gone, unlock it."""
+        deadline = time.monotonic() + 5.0
+        while True:
+            self.kill_all()
+            if _count_processes(self.uid) == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
         os.close(self._fd)
+
+
+def reap_orphan_sandbox(ws: Workspace, settings: SandboxSettings) -> bool:
+    """After a job's wrapper died: kill whatever still runs as the uid it had leased, unless a
+    live wrapper holds that uid now (it cleared leftovers when it took it). Root only.
+    Returns True when the uid was swept."""
+    try:
+        uid = int(ws.sandbox_uid_file.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return False
+    if os.geteuid() != 0 or not (settings.uid_first <= uid
+                                 < settings.uid_first + settings.uid_count):
+        return False
+    try:
+        lease = _UidLease(settings, only=uid)
+    except InfrastructureError:
+        return False
+    lease.release()
+    return True
 
 
 def _set_parent_death_signal(signum: int) -> None:
@@ -279,11 +307,12 @@ def _set_parent_death_signal(signum: int) -> None:
 
 
 def _count_processes(uid: int) -> int:
+    """Live (non-zombie) processes owned by ``uid``."""
     n = 0
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                if entry.stat().st_uid == uid:
+                if entry.stat().st_uid == uid and process_starttime(int(entry.name)) is not None:
                     n += 1
             except FileNotFoundError:
                 continue
@@ -377,10 +406,12 @@ class _Runner:
             "outcome": outcome, "started": self.started, "ended": utcnow(),
             "wall_seconds": round(time.monotonic() - self.t0, 3), "message": message, **kw})
 
-    def limits_preexec(self, nproc: int | None) -> None:
+    def limits_preexec(self, nproc: int | None, parent: int) -> None:
         # If the wrapper dies (killed, OOM, reboot of the hub's session), take the sandbox
         # with it: bwrap's own --die-with-parent only ties the job to bwrap, not bwrap to us.
         _set_parent_death_signal(signal.SIGKILL)
+        if os.getppid() != parent:  # the wrapper died before the line above took effect
+            os._exit(1)
         lim = self.job.limits
         if lim.memory_bytes is not None:
             resource.setrlimit(resource.RLIMIT_AS, (lim.memory_bytes, lim.memory_bytes))
@@ -408,6 +439,7 @@ class _Runner:
         env = _job_env(ws, job)
         if os.geteuid() == 0:
             lease = _UidLease(job.sandbox)
+            ws.sandbox_uid_file.write_text(f"{lease.uid}\n")
             _chown_tree(ws.work, lease.uid)
             _chown_tree(ws.out, lease.uid)
             nproc: int | None = job.limits.max_processes
@@ -430,7 +462,6 @@ class _Runner:
             return self._supervise(argv, cwd, run_env, popen_kw, nproc, lease, bwrap)
         finally:
             if lease is not None:
-                lease.kill_all()
                 lease.release()
 
     def _supervise(self, argv: list[str], cwd: str, env: dict[str, str],
@@ -439,11 +470,12 @@ class _Runner:
         ws, lim = self.ws, self.job.limits
         logs = {s: os.open(ws.log(s), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
                            0o644) for s in ("stdout", "stderr")}
+        me = os.getpid()
         try:
             proc = subprocess.Popen(
                 argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, start_new_session=True, close_fds=True,
-                preexec_fn=lambda: self.limits_preexec(nproc), **popen_kw)  # type: ignore[call-overload]
+                preexec_fn=lambda: self.limits_preexec(nproc, me), **popen_kw)  # type: ignore[call-overload]
         except OSError as exc:
             for fd in logs.values():
                 os.close(fd)
@@ -473,15 +505,23 @@ class _Runner:
         proc.stderr.close()
         for fd in logs.values():
             os.close(fd)
+        # The pipes may close long before the job ends (it can close its own stdout), so the
+        # limits keep being watched while we wait for the exit.
+        rusage: resource.struct_rusage | None = None
         while True:
             try:
-                _, wstatus, rusage = os.wait4(proc.pid, 0)
-                break
-            except InterruptedError:
-                continue
+                pid, wstatus, rusage = os.wait4(proc.pid, os.WNOHANG)
             except ChildProcessError:
                 wstatus, rusage = 0, None
                 break
+            if pid:
+                break
+            now = time.monotonic()
+            if kill_at is None and (self.cancel.is_set or now >= deadline):
+                self.timed_out = not self.cancel.is_set
+                self._kill(proc, lease)
+                kill_at = now
+            time.sleep(0.05)
         proc.returncode = os.waitstatus_to_exitcode(wstatus)
         return self._status(proc.returncode, rusage, bwrap is not None)
 

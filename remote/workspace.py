@@ -101,6 +101,10 @@ class Workspace:
         return self.path / "cancel"
 
     @property
+    def sandbox_uid_file(self) -> Path:
+        return self.path / "sandbox.uid"
+
+    @property
     def staged_marker(self) -> Path:
         return self.path / "STAGED"
 

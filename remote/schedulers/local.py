@@ -25,6 +25,7 @@ from remote.sandbox import (
     SandboxSettings,
     package_root,
     read_pid_file,
+    reap_orphan_sandbox,
     signal_wrapper,
     wrapper_alive,
 )
@@ -112,6 +113,7 @@ class LocalScheduler(Scheduler):
         done = finished(ws)  # it may have finished between the two looks
         if done is not None:
             return done
+        reap_orphan_sandbox(ws, self.sandbox)
         return mark_finished(ws, RunOutcome.INFRASTRUCTURE_ERROR,
                              "the job's wrapper process died without writing a status "
                              "(orphaned, e.g. by a reboot or a kill)", "local")

@@ -7,13 +7,14 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from remote.sandbox import JobFile, JobLimits, SandboxSettings
+from remote.sandbox import JobFile, JobLimits, SandboxSettings, process_starttime
 from remote.workspace import Workspace, seal
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,8 +83,7 @@ def make_job(farm_root: Path, sandbox_settings: SandboxSettings) -> MakeJob:
     return make
 
 
-def sandbox_processes() -> int:
-    """How many processes run as a test sandbox uid right now."""
+def _count_sandbox_processes() -> int:
     first, count = SANDBOX_UIDS
     n = 0
     for entry in os.scandir("/proc"):
@@ -92,9 +92,20 @@ def sandbox_processes() -> int:
                 uid = entry.stat().st_uid
             except FileNotFoundError:
                 continue
-            if first <= uid < first + count:
-                n += 1
+            if first <= uid < first + count and process_starttime(int(entry.name)):
+                n += 1  # zombies are dead already: not counted
     return n
+
+
+def sandbox_processes(settle: float = 5.0) -> int:
+    """How many processes still run as a test sandbox uid once killed ones had ``settle``
+    seconds to finish dying (SIGKILL is delivered at once, the exit takes a moment)."""
+    deadline = time.monotonic() + settle
+    while True:
+        n = _count_sandbox_processes()
+        if n == 0 or time.monotonic() >= deadline:
+            return n
+        time.sleep(0.05)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from remote.sandbox import (
     SandboxSettings,
     build_bwrap_argv,
     read_status,
+    reap_orphan_sandbox,
     run_job,
     signal_wrapper,
     wrapper_argv,
@@ -291,3 +292,27 @@ def test_service_account_mode_isolates_too(farm_root: Path,
                           text=True, cwd=ws.path, timeout=30, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["svc-1", "DENIED", "hi", "NO-NET"]
+
+
+def test_job_that_closes_its_output_is_still_killed_at_the_limit(make_job: MakeJob) -> None:
+    ws = make_job("quiet-1", ["sh", "-c", "exec >/dev/null 2>&1; sleep 60"], wall_seconds=1.5)
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.TIME_LIMIT
+    assert sandbox_processes() == 0
+
+
+def test_orphaned_sandbox_processes_are_reaped(make_job: MakeJob,
+                                               sandbox_settings: SandboxSettings) -> None:
+    ws = make_job("reap-1", ["true"])
+    uid = SANDBOX_UIDS[0] + 7
+    ws.sandbox_uid_file.write_text(f"{uid}\n")
+    stray = subprocess.Popen(["sleep", "60"], user=uid, group=uid, extra_groups=[],
+                             start_new_session=True)
+    try:
+        assert reap_orphan_sandbox(ws, sandbox_settings)
+        assert stray.wait(timeout=10) == -9
+    finally:
+        stray.kill()
+    assert sandbox_processes() == 0
+    outside = sandbox_settings.model_copy(update={"uid_first": 1, "uid_count": 10})
+    assert not reap_orphan_sandbox(ws, outside)  # never sweeps a uid outside the range

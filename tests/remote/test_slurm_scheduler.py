@@ -116,10 +116,7 @@ def test_cancel_running_and_pending(slurm: SlurmCluster, farm_root: Path,
     assert final[running.sched_id].final.source == "wrapper"  # type: ignore[union-attr]
     assert final[pending.sched_id].outcome == RunOutcome.CANCELLED
     assert not (pending.workspace / "work" / "ran.txt").exists()
-    deadline = time.monotonic() + 10
-    while sandbox_processes() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert sandbox_processes() == 0
+    assert sandbox_processes(settle=10) == 0
 
 
 def test_slurm_down_keeps_jobs_with_a_clear_status(
