@@ -363,7 +363,14 @@ def submit(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: No
         raise Conflict("uploads not finished: " + ", ".join(p.name for p in pending),
                        pending=[p.name for p in pending])
     backend = farm.registry.get(job.backend)
-    job.params = backend.validate(ws.inputs, job.params or {})
+    try:
+        job.params = backend.validate(ws.inputs, job.params or {})
+    except ChipError as exc:  # name inputs as the user did, not by the farm's paths
+        exc.message = exc.message.replace(f"{ws.inputs}/", "")
+        exc.args = (exc.message,)
+        if isinstance(exc.data.get("source"), str):
+            exc.data["source"] = exc.data["source"].replace(f"{ws.inputs}/", "")
+        raise
     job.features = backend.features(job.params)
     job_limits(farm, job.resources or {})
     user_limits = farm.config.limits.user
