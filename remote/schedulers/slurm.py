@@ -18,6 +18,7 @@ import os
 import re
 import subprocess
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from core.errors import InfrastructureError, InvalidInput
@@ -40,6 +41,7 @@ from remote.workspace import Workspace
 JOB_NAME_PREFIX = "cc-"
 SLURM_GRACE_SECONDS = 60  # Slurm's own time limit sits this far past the wrapper's
 WRAPPER_MEMORY_MB = 256   # headroom for the wrapper and bwrap on top of the job's memory
+STATUS_GRACE_SECONDS = 30.0  # how long a COMPLETED job may lack its status file
 
 _PENDING = {"PENDING", "REQUEUED", "REQUEUE_FED", "REQUEUE_HOLD", "RESV_DEL_HOLD"}
 _RUNNING = {"RUNNING", "CONFIGURING", "COMPLETING", "STAGE_OUT", "SIGNALING", "RESIZING",
@@ -174,13 +176,13 @@ class SlurmScheduler(Scheduler):
         if not open_refs:
             return out
         try:
-            rows = self._squeue("%i|%T|%r")
+            rows = self._squeue("%i|%T|%r|%e")
         except SchedulerUnavailable as exc:
             for ref in open_refs:
                 out[ref.sched_id] = (finished(ref.ws) or
                                      SchedStatus(SchedState.UNAVAILABLE, exc.message))
             return out
-        listed = {row[0]: row for row in rows if len(row) >= 3}
+        listed = {row[0]: row for row in rows if len(row) >= 4}
         for ref in open_refs:
             out[ref.sched_id] = self._state_of(ref, listed.get(ref.sched_id))
         return out
@@ -199,6 +201,11 @@ class SlurmScheduler(Scheduler):
         done = finished(ws)  # ended: its own status file is the truth
         if done is not None:
             return done
+        if state == "COMPLETED" and _seconds_since(row[3] if len(row) > 3 else "") < \
+                STATUS_GRACE_SECONDS:
+            # the wrapper exited cleanly, so its status file is on its way (a shared file
+            # system may show it a little later than Slurm shows the end)
+            return SchedStatus(SchedState.RUNNING, "finishing (waiting for its status file)")
         outcome = _END_OUTCOME.get(state, RunOutcome.INFRASTRUCTURE_ERROR)
         return mark_finished(ws, outcome, f"Slurm ended the job ({state}, {reason}) before "
                              "it wrote a status", "slurm")
@@ -221,12 +228,22 @@ class SlurmScheduler(Scheduler):
     def recover(self) -> list[RecoveredJob]:
         """This user's ChipCommons jobs Slurm still lists, with their workspaces."""
         out = []
-        for row in self._squeue("%i|%T|%r|%j|%Z"):
-            if len(row) < 5 or not row[3].startswith(JOB_NAME_PREFIX):
+        for row in self._squeue("%i|%T|%r|%e|%j|%Z"):
+            if len(row) < 6 or not row[4].startswith(JOB_NAME_PREFIX):
                 continue
-            ref = JobRef(row[0], Path(row[4]))
+            ref = JobRef(row[0], Path(row[5]))
             ws = Workspace(ref.workspace)
             if not ws.job_file.exists():
                 continue
-            out.append(RecoveredJob(ref, self._state_of(ref, row[:3])))
+            out.append(RecoveredJob(ref, self._state_of(ref, row[:4])))
         return out
+
+
+def _seconds_since(slurm_time: str) -> float:
+    """Seconds since a Slurm timestamp (``2026-11-22T01:23:45``, the controller's local time);
+    infinity when there is none (``N/A``, ``Unknown``)."""
+    try:
+        when = datetime.fromisoformat(slurm_time.strip())
+    except ValueError:
+        return math.inf
+    return (datetime.now() - when).total_seconds()

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from remote.schedulers import (
     JobRef,
     JobSpec,
     SchedState,
+    SchedStatus,
     SchedulerUnavailable,
     SlurmScheduler,
 )
@@ -207,3 +209,30 @@ def test_real_controller_outage_and_return(slurm: SlurmCluster, farm_root: Path,
     final = sched.wait([ref], timeout=60)
     assert final[ref.sched_id].outcome == RunOutcome.SUCCESS
     assert (ref.workspace / "stdout.log").read_text() == "survived\n"
+
+
+def test_slurm_end_states_without_a_status_file(farm_root: Path,
+                                                sandbox_settings: SandboxSettings) -> None:
+    """How a Slurm end state is read when the wrapper left no status (rows as squeue prints
+    them: id|state|reason|end time)."""
+    sched = SlurmScheduler(sandbox_settings)
+    now = datetime.now().isoformat(timespec="seconds")
+
+    def state(job_id: str, row: list[str]) -> SchedStatus:
+        ws = Workspace.create(farm_root, job_id)
+        return sched._state_of(JobRef(row[0], ws.path), row)
+
+    just_done = state("end-1", ["11", "COMPLETED", "None", now])
+    assert just_done.state == SchedState.RUNNING
+    assert state("end-2", ["12", "COMPLETED", "None", "2020-01-01T00:00:00"]).outcome \
+        == RunOutcome.INFRASTRUCTURE_ERROR
+    assert state("end-3", ["13", "TIMEOUT", "None", now]).outcome \
+        == RunOutcome.TIME_LIMIT
+    assert state("end-4", ["14", "OUT_OF_MEMORY", "None", now]).outcome \
+        == RunOutcome.MEMORY_LIMIT
+    assert state("end-5", ["15", "CANCELLED", "None", "Unknown"]).outcome \
+        == RunOutcome.CANCELLED
+    assert state("end-6", ["16", "NODE_FAIL", "None", now]).outcome \
+        == RunOutcome.INFRASTRUCTURE_ERROR
+    assert state("end-7", ["17", "PENDING", "Licenses", "Unknown"]).state \
+        == SchedState.PENDING
