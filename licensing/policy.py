@@ -35,9 +35,9 @@ def check_eligible(session: Session, user: User, now: datetime) -> None:
     """Raise :class:`NotEligible` unless ``user`` may use the pools now."""
     if user.disabled:
         raise NotEligible(f"the account {user.login!r} is disabled", reason="disabled")
-    if session.get(Suspension, user.id) is not None:
-        row = session.get(Suspension, user.id)
-        why = f" ({row.reason})" if row is not None and row.reason else ""
+    row = session.get(Suspension, user.id)
+    if row is not None:
+        why = f" ({row.reason})" if row.reason else ""
         raise NotEligible(f"{user.login} is suspended from the licence pools{why}",
                           reason="suspended")
     org: Organisation = user.organisation

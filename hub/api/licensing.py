@@ -30,12 +30,14 @@ from core.errors import (
 from core.models.accounts import User
 from hub.context import CallContext
 from hub.registry import ADMIN, ANY_USER, STAFF, rpc
-from licensing import catalogue, leases, quotas, reservations, suspensions, tokens
+from licensing import catalogue, interop, leases, quotas, reservations, suspensions, tokens
 from licensing import queue as lqueue
 from licensing.catalogue import Availability, PoolInfo
+from licensing.interop import ImportResult
 from licensing.leases import LeaseInfo
 from licensing.policy import QuotaInfo, QuotaUse, quota_uses
 from licensing.queue import QueueInfo
+from licensing.reconcile import ReconcileReport
 from licensing.reservations import BookingPreview, ReservationInfo
 from licensing.suspensions import SuspensionResult
 
@@ -63,7 +65,8 @@ class LicensingApi:
     # -- helpers -----------------------------------------------------------------------------
 
     def _user(self, ctx: CallContext) -> User:
-        return get_user(ctx.session, ctx.actor.login)
+        user = ctx.session.get(User, ctx.actor.user_id)  # loaded by the call path already
+        return user if user is not None else get_user(ctx.session, ctx.actor.login)
 
     def _key_file(self) -> Path | None:
         home = self.settings.get("home")
@@ -327,6 +330,29 @@ class LicensingApi:
         ctx.audit("licensing.suspend" if suspended else "licensing.unsuspend", login,
                   after=asdict(result))
         return result
+
+    # -- FlexLM -------------------------------------------------------------------------------
+
+    @rpc("licensing.import_flexlm", roles=ADMIN, write=True)
+    def licensing_import_flexlm(self, ctx: CallContext, text: str,
+                                source: str = "") -> ImportResult:
+        """Import a FlexLM licence file (its text): servers, daemons, features, pools. All or
+        nothing."""
+        result = interop.import_license_file(ctx.session, text, source)
+        ctx.audit("licensing.import_flexlm", source or "licence file", after=asdict(result))
+        return result
+
+    @rpc("licensing.options_file", roles=ADMIN)
+    def licensing_options_file(self, ctx: CallContext, vendor: str) -> str:
+        """The options file for a vendor daemon, generated from quotas, bookings, suspensions
+        and eligibility (to preview, then install and ``lmreread``)."""
+        return interop.options_file(ctx.session, vendor, ctx.now)
+
+    @rpc("licensing.reconcile", roles=ADMIN)
+    def licensing_reconcile(self, ctx: CallContext, lmstat: str) -> ReconcileReport:
+        """Compare ``lmstat -a`` output with leases and bookings: seats used without a lease,
+        idle leases, bookings that sit idle."""
+        return interop.reconcile_lmstat(ctx.session, lmstat, ctx.now)
 
 
 def _entry(ctx: CallContext, entry_id: int) -> Any:

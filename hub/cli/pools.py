@@ -163,6 +163,68 @@ def cmd_pool_suspend_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pool_import_flexlm(args: argparse.Namespace) -> int:
+    from licensing import interop
+
+    text = _read_input(args.file)
+    hub = admin._hub(args)
+    with transaction(hub.sessions) as session:
+        result = interop.import_license_file(session, text, args.file)
+        audit.record(session, admin._operator(), "licensing.import_flexlm", args.file,
+                     after={"server": result.server, "pools_added": result.pools_added,
+                            "pools_updated": result.pools_updated})
+    emit(result, as_json=args.json)
+    return 0
+
+
+def cmd_pool_options_file(args: argparse.Namespace) -> int:
+    from licensing import interop
+
+    hub = admin._hub(args)
+    with transaction(hub.sessions, write=False) as session:
+        text = interop.options_file(session, args.vendor, hub.clock())
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_pool_reconcile(args: argparse.Namespace) -> int:
+    from licensing import interop
+
+    text = _read_input(args.lmstat)
+    hub = admin._hub(args)
+    with transaction(hub.sessions, write=False) as session:
+        report = interop.reconcile_lmstat(session, text, hub.clock(), source=args.lmstat)
+    if args.json:
+        emit(report, as_json=True)
+        return 0
+    lines = [f"matched leases: {len(report.matched)}",
+             f"seats used without a lease: {report.seats_without_lease}"]
+    lines += [f"  {u.user} uses {u.seats} x {u.feature} (leased {u.leased_seats})"
+              for u in report.unleased]
+    lines.append(f"idle leases: {len(report.idle_leases)}")
+    lines += [f"  lease {i.lease.lease_id}: {i.lease.user} {i.lease.seats} x {i.lease.feature}"
+              for i in report.idle_leases]
+    lines.append(f"bookings sitting idle: {len(report.idle_reservations)} "
+                 f"({report.reserved_idle_seats} seats)")
+    lines += [f"  booking {r.reservation.reservation_id}: {r.reservation.owner} "
+              f"{r.reservation.feature}, {r.seats_in_use} of {r.reservation.seats} seats used"
+              for r in report.idle_reservations]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _read_input(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {name}: {exc.strerror}") from exc
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from hub import worker
 
@@ -231,6 +293,15 @@ def extend_admin(sub: SubParsers, add: AdminAdd) -> None:
     p.add_argument("login")
     p.add_argument("--reason")
     p.add_argument("--lift", action="store_true")
+    p = add("import-flexlm", cmd_pool_import_flexlm, "import a FlexLM licence file (all or "
+            "nothing)", psub)
+    p.add_argument("file")
+    p = add("options-file", cmd_pool_options_file, "print the options file generated for a "
+            "vendor daemon", psub)
+    p.add_argument("vendor")
+    p.add_argument("-o", "--output", help="write it to this file")
+    p = add("reconcile", cmd_pool_reconcile, "compare lmstat -a output with leases", psub)
+    p.add_argument("--lmstat", required=True, help="lmstat -a output file, or - for stdin")
     for extend in POOL_EXTENSIONS:
         extend(psub, add)
     p = add("worker", cmd_worker, "run the background worker (one active per centre)")
