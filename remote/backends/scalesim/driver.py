@@ -49,6 +49,16 @@ def _forget_own_folder() -> None:
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
 
 
+def _caused_by_memory(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, MemoryError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def run(args: argparse.Namespace) -> dict[str, object]:
     """Run SCALE-Sim; return the JSON-able outcome (never raises)."""
     started = time.perf_counter()
@@ -57,6 +67,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     try:
         from scalesim.scale_sim import scalesim
     except Exception as exc:  # ImportError, or numpy's ABI errors
+        if _caused_by_memory(exc):
+            return {"ok": False, "kind": "memory", "error": "out of memory importing scalesim"}
         return {"ok": False, "kind": "infrastructure",
                 "error": f"cannot import scalesim: {type(exc).__name__}: {exc}"}
     outdir = os.path.abspath(args.outdir)
@@ -73,7 +85,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     except BaseException as exc:
         tb = traceback.extract_tb(exc.__traceback__)
         where = f" at {tb[-1].filename}:{tb[-1].lineno}" if tb else ""
-        kind = "memory" if isinstance(exc, MemoryError) else "runtime"
+        kind = "memory" if _caused_by_memory(exc) else "runtime"
         return {"ok": False, "kind": kind,
                 "error": f"{type(exc).__name__}: {exc}{where}".strip()}
     return {"ok": True, "report_dir": os.path.join(outdir, args.run_name),

@@ -163,7 +163,8 @@ def run_prepared(prepared: PreparedRun, *, timeout: float, python: str | None = 
         with contextlib.suppress(FileNotFoundError):
             (run_dir / stale).unlink()
     log_path = Path(prepared.outdir) / LOG_FILE
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     with log_path.open("wb") as log:
         proc = subprocess.Popen(driver_command(prepared, interpreter), stdout=subprocess.PIPE,
                                 stderr=log, stdin=subprocess.DEVNULL, env=env,
@@ -186,6 +187,8 @@ def run_prepared(prepared: PreparedRun, *, timeout: float, python: str | None = 
         error = str(outcome.get("error") or _tail(log_path)
                     or f"SCALE-Sim exited with status {proc.returncode}")
         kind = outcome.get("kind")
+        if kind == "infrastructure" and memory_limit_mb and "No module named" not in error:
+            kind = "memory"  # numpy's shared libraries cannot even be mapped under the limit
         if kind == "infrastructure":
             raise InfrastructureError(error, python=interpreter)
         if kind == "memory" or (memory_limit_mb and proc.returncode == -signal.SIGKILL):
