@@ -9,6 +9,7 @@ Public entry points::
     compute_cycles(layer, rows, cols, dataflow) -> int
     estimate_layer(layer, rows, cols, dataflow) -> LayerEstimate
     estimate_topology(topology, config) -> list[LayerEstimate]
+    estimate_files(config_path, topology_path) -> list[LayerEstimate]
     run_scalesim(config_path, topology_path, outdir, *, timeout) -> ScaleSimReport
     parse_reports(run_dir) -> ScaleSimReport
     to_run_result(report, checks) -> RunResult       load_checks(path) -> list[LayerCheck]
@@ -18,6 +19,7 @@ Public entry points::
 from remote.backends.scalesim.analytical import (
     LayerEstimate,
     compute_cycles,
+    estimate_files,
     estimate_layer,
     estimate_topology,
 )
@@ -41,7 +43,8 @@ from remote.backends.scalesim.topology import (
 
 __all__ = [
     "ConvLayer", "GemmLayer", "LayerCheck", "LayerEstimate", "LayerReport", "ScaleSimConfig",
-    "ScaleSimReport", "Topology", "compute_cycles", "estimate_layer", "estimate_topology",
+    "ScaleSimReport", "Topology", "compute_cycles", "estimate_files", "estimate_layer",
+    "estimate_topology",
     "execute", "find_scalesim_python", "load_checks", "parse_config", "parse_reports",
     "parse_topology", "run_scalesim", "to_run_result", "write_config", "write_topology",
 ]

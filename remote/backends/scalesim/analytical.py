@@ -30,17 +30,19 @@ model and are not modelled here. Sparsity is not modelled.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from core.errors import InvalidInput
-from remote.backends.scalesim.config import Dataflow, ScaleSimConfig
+from remote.backends.scalesim.config import Dataflow, ScaleSimConfig, parse_config
 from remote.backends.scalesim.topology import (
     ConvLayer,
     GemmLayer,
     Layer,
     Topology,
     expand_depthwise,
+    parse_topology,
 )
 
 
@@ -147,3 +149,8 @@ def estimate_topology(topology: Topology, config: ScaleSimConfig) -> list[LayerE
                            "true)", field="SparsitySupport")
     return [estimate_layer(layer, config.array_rows, config.array_cols, config.dataflow)
             for layer in expand_depthwise(topology)]
+
+
+def estimate_files(config_path: Path, topology_path: Path) -> list[LayerEstimate]:
+    """The instant preview of a SCALE-Sim job from its input files (validated like a run)."""
+    return estimate_topology(parse_topology(Path(topology_path)), parse_config(Path(config_path)))

@@ -10,6 +10,7 @@ import pytest
 from core.errors import InvalidInput
 from remote.backends.scalesim.analytical import (
     compute_cycles,
+    estimate_files,
     estimate_layer,
     estimate_topology,
     spatio_temporal,
@@ -25,6 +26,8 @@ def test_reference_run_is_reproduced(fixtures: Path) -> None:
     topology = parse_topology(fixtures / "gemm_small.csv")
     report = parse_reports(fixtures / "out_gemm_example")
     estimates = estimate_topology(topology, config)
+    assert estimates == estimate_files(fixtures / "scale_32x32_ws_calc.cfg",
+                                       fixtures / "gemm_small.csv")
     for estimate, layer in zip(estimates, report.layers, strict=True):
         assert estimate.compute_cycles == layer.compute_cycles
         assert estimate.mapping_efficiency == pytest.approx(layer.mapping_efficiency)
