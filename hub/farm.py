@@ -128,12 +128,22 @@ def embedded_config_text(root: Path) -> str:
 
 
 def _job_sandbox(sandbox: SandboxSettings, python: str) -> SandboxSettings:
-    """Make the job interpreter reachable in the sandbox when it lives under a hidden path."""
-    extra = []
-    for path in {Path(sys.base_prefix), Path(python).resolve().parent.parent}:
-        if any(str(path).startswith(h.rstrip("/") + "/") for h in sandbox.hide) and \
-                str(path) not in sandbox.ro_binds:
-            extra.append(str(path))
+    """Make the job's interpreters (the hub's, SCALE-Sim's) reachable in the sandbox when they
+    live under a hidden path such as /root: bind the hidden folder's child that holds them
+    (bubblewrap would create deeper mount points with mode 0700, which the job's uid cannot
+    cross)."""
+    candidates = {Path(sys.base_prefix), Path(python).resolve()}
+    scalesim = os.environ.get("CHIPCOMMONS_SCALESIM_PYTHON")
+    if scalesim:
+        candidates.add(Path(scalesim).resolve())
+    extra: list[str] = []
+    for path in candidates:
+        for hidden in sandbox.hide:
+            base = Path(hidden)
+            if path.is_relative_to(base) and path != base:
+                top = str(base / path.relative_to(base).parts[0])
+                if top not in sandbox.ro_binds and top not in extra:
+                    extra.append(top)
     if not extra:
         return sandbox
     return sandbox.model_copy(update={"ro_binds": (*sandbox.ro_binds, *sorted(extra))})

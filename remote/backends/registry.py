@@ -46,6 +46,7 @@ from remote.results import GradescopeResults, Outcome, RunResult, TestResult
 from remote.workspace import safe_relpath
 
 RUNNER_MODULE = "remote.runner"
+SCALESIM_OUT = "scalesim"
 _VALUE_RE = re.compile(r"^[A-Za-z0-9_.,:=+@/-]{0,256}$")
 _OUTPUT_TAIL = 16_000
 
@@ -191,10 +192,14 @@ class ScaleSimBackend(_Simple):
 
     def run(self, work: Path, params: Mapping[str, Any], *, timeout: float) -> RunResult:
         checked = ScaleSimParams.model_validate(self.parse(params).model_dump())
-        outdir = work / "scalesim"
-        return execute(work / checked.config, work / checked.topology, outdir,
-                       timeout=min(timeout, checked.timeout), checks=checked.checks,
-                       layout_path=work / checked.layout if checked.layout else None)
+        outdir = work / SCALESIM_OUT
+        result = execute(work / checked.config, work / checked.topology, outdir,
+                         timeout=min(timeout, checked.timeout), checks=checked.checks,
+                         layout_path=work / checked.layout if checked.layout else None)
+        # artefacts are named relative to the job's working folder
+        result.artefacts = [f"{SCALESIM_OUT}/{name}" if not Path(name).is_absolute() else name
+                            for name in result.artefacts]
+        return result
 
 
 # -- pim ------------------------------------------------------------------------------------------
