@@ -1,0 +1,147 @@
+"""A Hypothesis state machine over random sequences of everything that moves seats —
+checkouts, returns, renewals, queue joins and leaves, bookings and cancellations, admin
+force-releases and seat edits, the clock and the worker — checking after every step that no
+pool is oversubscribed and that every counter equals its lease and hold rows."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from sqlalchemy import select
+
+from core.db import transaction
+from core.errors import ChipError
+from hub import worker
+from hub.api import Hub
+from hub.centre import open_engine
+from licensing import seats
+from licensing.models import Hold, Lease, QueueEntry
+from tests.licensing.conftest import Clock, make_centre
+
+USERS = ("demo.engineer", "demo.engineer2", "demo.student", "demo.instructor")
+FEATURES = ("vcs", "scalesim-slot")
+
+
+def _template() -> Path:
+    """One migrated, seeded centre, copied for every example."""
+    folder = Path(tempfile.mkdtemp(prefix="cc-machine-"))
+    centre = make_centre(f"sqlite:///{folder / 'template.sqlite3'}", folder / "home")
+    centre.hub.engine.dispose()
+    return folder / "template.sqlite3"
+
+
+TEMPLATE = _template()
+
+
+class SeatMachine(RuleBasedStateMachine):
+    @initialize()
+    def open_centre(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="cc-run-"))
+        db = self.folder / "centre.sqlite3"
+        shutil.copy(TEMPLATE, db)
+        self.clock = Clock()
+        url = f"sqlite:///{db}"
+        self.hub = Hub(open_engine(url), clock=self.clock, settings={"db_url": url})
+        self.pool_ids = [p["id"] for p in self.call("demo.admin", "pools.list")]
+
+    def teardown(self) -> None:
+        if hasattr(self, "hub"):
+            self.hub.engine.dispose()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def call(self, login: str, method: str, **params: Any) -> Any:
+        try:
+            return self.hub.call(login, method, params)
+        except ChipError:
+            return None
+
+    def _lease_ids(self) -> list[tuple[int, int]]:
+        with transaction(self.hub.sessions, write=False) as s:
+            return [(lid, uid) for lid, uid in s.execute(
+                select(Lease.id, Lease.user_id).where(Lease.ended_at.is_(None)))]
+
+    @rule(user=st.sampled_from(USERS), feature=st.sampled_from(FEATURES),
+          n=st.integers(-1, 4), hours=st.sampled_from([0.1, 0.5, 2.0, 13.0]),
+          course=st.sampled_from([None, "AIS301"]), borrow=st.booleans())
+    def checkout(self, user: str, feature: str, n: int, hours: float, course: str | None,
+                 borrow: bool) -> None:
+        self.call(user, "leases.checkout", feature=feature, seats=n, hours=hours,
+                  course=course, borrow=borrow and hours < 1)
+
+    @rule(user=st.sampled_from(USERS), pick=st.integers(0, 50))
+    def return_lease(self, user: str, pick: int) -> None:
+        ids = self._lease_ids()
+        if ids:
+            self.call(user, "leases.return", lease_id=ids[pick % len(ids)][0])
+
+    @rule(user=st.sampled_from(USERS), pick=st.integers(0, 50),
+          hours=st.sampled_from([None, 0.5, 3.0]))
+    def renew(self, user: str, pick: int, hours: float | None) -> None:
+        ids = self._lease_ids()
+        if ids:
+            self.call(user, "leases.renew", lease_id=ids[pick % len(ids)][0], hours=hours)
+
+    @rule(pick=st.integers(0, 50))
+    def force_release(self, pick: int) -> None:
+        ids = self._lease_ids()
+        if ids:
+            self.call("demo.admin", "leases.force_release", lease_id=ids[pick % len(ids)][0])
+
+    @rule(user=st.sampled_from(USERS), feature=st.sampled_from(FEATURES), n=st.integers(0, 3))
+    def join(self, user: str, feature: str, n: int) -> None:
+        self.call(user, "queue.join", feature=feature, seats=n)
+
+    @rule(user=st.sampled_from(USERS), feature=st.sampled_from(FEATURES))
+    def leave(self, user: str, feature: str) -> None:
+        self.call(user, "queue.leave", feature=feature)
+
+    @rule(user=st.sampled_from(USERS), feature=st.sampled_from(FEATURES),
+          start=st.integers(-10, 120), length=st.integers(-5, 90), n=st.integers(0, 4),
+          weeks=st.integers(1, 2), course=st.sampled_from([None, "AIS301"]))
+    def book(self, user: str, feature: str, start: int, length: int, n: int, weeks: int,
+             course: str | None) -> None:
+        t = self.clock.now + timedelta(minutes=start)
+        self.call(user, "reservations.create", feature=feature, starts=t.isoformat(),
+                  ends=(t + timedelta(minutes=length)).isoformat(), seats=n, weeks=weeks,
+                  course=course)
+
+    @rule(user=st.sampled_from(USERS), pick=st.integers(0, 50))
+    def cancel(self, user: str, pick: int) -> None:
+        rows = self.call(user, "reservations.list", everyone=True) or []
+        if rows:
+            self.call(user, "reservations.cancel", reservation_id=rows[pick % len(rows)]["id"])
+
+    @rule(pick=st.integers(0, 5), seats_=st.integers(-1, 6))
+    def edit_seats(self, pick: int, seats_: int) -> None:
+        self.call("demo.admin", "pools.update", pool_id=self.pool_ids[pick % len(self.pool_ids)],
+                  seats=seats_)
+
+    @rule(minutes=st.integers(1, 40))
+    def time_passes(self, minutes: int) -> None:
+        self.clock.advance(minutes=minutes)
+        worker.tick(self.hub)
+
+    @invariant()
+    def never_oversubscribed(self) -> None:
+        if not hasattr(self, "hub"):
+            return
+        with transaction(self.hub.sessions, write=False) as s:
+            for c in seats.count(s):
+                assert 0 <= c.counted <= c.seats, c
+                assert c.counted == c.truth, c
+            granted = s.scalars(select(QueueEntry).where(QueueEntry.status == "granted")).all()
+            for entry in granted:
+                hold = s.get(Hold, entry.hold_id)
+                assert hold is not None and hold.released_at is None
+
+
+TestSeatMachine = SeatMachine.TestCase
+TestSeatMachine.settings = settings(max_examples=25, stateful_step_count=30, deadline=None,
+                                    suppress_health_check=[HealthCheck.too_slow])
