@@ -166,23 +166,29 @@ def run_prepared(prepared: PreparedRun, *, timeout: float, python: str | None = 
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(driver_command(prepared, interpreter), stdout=subprocess.PIPE,
-                                stderr=log, stdin=subprocess.DEVNULL, env=env,
-                                start_new_session=True,
-                                preexec_fn=_limit_memory(memory_limit_mb))
+        try:
+            proc = subprocess.Popen(driver_command(prepared, interpreter),
+                                    stdout=subprocess.PIPE, stderr=log,
+                                    stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+                                    preexec_fn=_limit_memory(memory_limit_mb))
+        except OSError as exc:
+            raise InfrastructureError(f"cannot start {interpreter}: {exc.strerror}",
+                                      python=interpreter) from None
         try:
             stdout, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
+            _kill(proc)
             raise LimitExceeded(f"SCALE-Sim did not finish within {timeout:g} s",
                                 limit="time", seconds=timeout) from None
+        except BaseException:  # interrupted: leave no simulation running
+            _kill(proc)
+            raise
     lines = [line for line in stdout.decode("utf-8", "replace").splitlines() if line.strip()]
     outcome: dict[str, object] = {}
     if lines:
         with contextlib.suppress(ValueError):
-            outcome = json.loads(lines[-1])
+            parsed = json.loads(lines[-1])
+            outcome = parsed if isinstance(parsed, dict) else {}
     if not outcome.get("ok"):
         error = str(outcome.get("error") or _tail(log_path)
                     or f"SCALE-Sim exited with status {proc.returncode}")
@@ -196,6 +202,12 @@ def run_prepared(prepared: PreparedRun, *, timeout: float, python: str | None = 
                                 megabytes=memory_limit_mb)
         raise InvalidInput(f"SCALE-Sim failed: {error}", stage="simulation")
     return parse_reports(run_dir, prepared.layer_names)
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate()
 
 
 def _tail(path: Path, lines: int = 5) -> str:

@@ -117,3 +117,10 @@ def test_memory_limit_is_a_memory_limit(fixtures: Path, tmp_path: Path,
     result = execute(fixtures / "scale_32x32_ws_calc.cfg", fixtures / "gemm_medium.csv",
                      tmp_path / "job", timeout=120, python=scalesim_python, memory_limit_mb=300)
     assert result.outcome == Outcome.MEMORY_LIMIT, result.message
+
+
+def test_missing_interpreter_is_an_infrastructure_error(fixtures: Path, tmp_path: Path) -> None:
+    result = execute(fixtures / "scale_32x32_ws_calc.cfg", fixtures / "gemm_small.csv",
+                     tmp_path / "job", timeout=60, python=str(tmp_path / "no-python"))
+    assert result.outcome == Outcome.INFRASTRUCTURE_ERROR
+    assert "cannot start" in result.message
