@@ -124,3 +124,20 @@ def test_missing_interpreter_is_an_infrastructure_error(fixtures: Path, tmp_path
                      tmp_path / "job", timeout=60, python=str(tmp_path / "no-python"))
     assert result.outcome == Outcome.INFRASTRUCTURE_ERROR
     assert "cannot start" in result.message
+
+
+def test_depthwise_layers_are_reported_per_channel(fixtures: Path, tmp_path: Path,
+                                                   scalesim_python: str) -> None:
+    topology = tmp_path / "dw.csv"
+    topology.write_text(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+        "Num Filter, Strides,\nConvA, 8, 8, 3, 3, 4, 8, 1,\nDP_B, 8, 8, 3, 3, 3, 1, 1,\n",
+        encoding="utf-8")
+    result = execute(fixtures / "scale_32x32_ws_calc.cfg", topology, tmp_path / "job",
+                     timeout=120, python=scalesim_python)
+    assert result.outcome == Outcome.SUCCESS, result.message
+    layers = result.metrics["layers"]
+    assert [layer["name"] for layer in layers] == [
+        "ConvA", "DP_BChannel_0", "DP_BChannel_1", "DP_BChannel_2"]
+    assert all(layer["analytical_compute_cycles"] == layer["compute_cycles"]
+               for layer in layers)
