@@ -8,10 +8,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from core.db import make_engine, ping, transaction
-from core.paths import data_dir, embedded_db_url
+from core.paths import data_dir, embedded_db_url, resources_dir
 from hub import demo
 from hub.api import Hub
 from hub.schema import upgrade
+from licensing.demo import seed_demo as seed_demo_pools
 
 DB_ENV = "CHIPCOMMONS_DB"
 
@@ -60,6 +61,7 @@ def seed_demo(hub: Hub) -> None:
     data = demo.load_demo()
     with transaction(hub.sessions) as session:
         demo.seed_accounts(session, data)
+        seed_demo_pools(session, resources_dir(), hub.clock())
 
 
 def embedded_hub() -> Hub:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,16 @@ from core.errors import (
 from core.models.accounts import User
 from hub.context import CallContext
 from hub.registry import ADMIN, ANY_USER, STAFF, rpc
-from licensing import catalogue, interop, leases, quotas, reservations, suspensions, tokens
+from licensing import (
+    catalogue,
+    interop,
+    leases,
+    quotas,
+    reservations,
+    suspensions,
+    tokens,
+    usage,
+)
 from licensing import queue as lqueue
 from licensing.catalogue import Availability, PoolInfo
 from licensing.interop import ImportResult
@@ -40,6 +49,7 @@ from licensing.queue import QueueInfo
 from licensing.reconcile import ReconcileReport
 from licensing.reservations import BookingPreview, ReservationInfo
 from licensing.suspensions import SuspensionResult
+from licensing.usage import UsageReport
 
 log = logging.getLogger(__name__)
 
@@ -353,6 +363,17 @@ class LicensingApi:
         """Compare ``lmstat -a`` output with leases and bookings: seats used without a lease,
         idle leases, bookings that sit idle."""
         return interop.reconcile_lmstat(ctx.session, lmstat, ctx.now)
+
+    # -- reports ------------------------------------------------------------------------------
+
+    @rpc("reports.usage", roles=STAFF)
+    def reports_usage(self, ctx: CallContext, start: datetime | None = None,
+                      end: datetime | None = None) -> UsageReport:
+        """Seat-hours, peaks, utilisation, denials, queue waits and idle bookings per feature,
+        organisation, user and course (default: the last 30 days)."""
+        end = end or ctx.now
+        start = start or end - timedelta(days=30)
+        return usage.usage_report(ctx.session, start, end, ctx.now)
 
 
 def _entry(ctx: CallContext, entry_id: int) -> Any:

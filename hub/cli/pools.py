@@ -225,6 +225,29 @@ def _read_input(name: str) -> str:
         raise InvalidInput(f"cannot read {name}: {exc.strerror}") from exc
 
 
+def cmd_report_usage(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from licensing import usage
+
+    hub = admin._hub(args)
+    now = hub.clock()
+    end = _when(args.end) or now
+    start = _when(args.start) or end - timedelta(days=30)
+    with transaction(hub.sessions, write=False) as session:
+        report = usage.usage_report(session, start, end, now)
+    fmt = "json" if args.json else args.format
+    if fmt == "csv":
+        sys.stdout.write(usage.to_csv(report))
+    elif fmt == "json":
+        emit(report, as_json=True)
+    else:
+        emit(list(report.features), as_json=False, columns=[
+            "feature", "seats", "seat_hours", "peak", "utilisation", "denials",
+            "queue_wait_p50_minutes", "queue_wait_p95_minutes", "reserved_idle_hours"])
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from hub import worker
 
@@ -304,6 +327,13 @@ def extend_admin(sub: SubParsers, add: AdminAdd) -> None:
     p.add_argument("--lmstat", required=True, help="lmstat -a output file, or - for stdin")
     for extend in POOL_EXTENSIONS:
         extend(psub, add)
+    report = sub.add_parser("report", help="reports")
+    rsub = report.add_subparsers(dest="report_command", required=True)
+    p = add("usage", cmd_report_usage, "licence usage: seat-hours, peaks, utilisation, "
+            "denials, queue waits, idle bookings", rsub)
+    p.add_argument("--from", dest="start", help="start (default: 30 days before --to)")
+    p.add_argument("--to", dest="end", help="end (default: now)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p = add("worker", cmd_worker, "run the background worker (one active per centre)")
     p.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
     p.add_argument("--once", action="store_true", help="one round, then exit")
