@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from core import accounts
 from core.errors import InvalidInput
-from core.models.accounts import User
+from core.models.accounts import Organisation, User
 from core.timeutil import CENTRE_ZONE
 from licensing import catalogue, quotas
 from licensing.models import (
@@ -68,9 +68,11 @@ def seed_demo(session: Session, resources: Path, now: datetime) -> None:
                          period=q.get("period", "month"),
                          reserved_share=q.get("reserved_share", 0))
     hist = data.get("history", {})
+    startups = frozenset(session.scalars(select(Organisation.id).where(
+        Organisation.kind == "startup")))
     seed_history(session, now, days=int(hist.get("days", 60)),
                  per_day=int(hist.get("leases_per_day", 90)),
-                 lab_sessions=data.get("lab_sessions", []))
+                 lab_sessions=data.get("lab_sessions", []), quiet_orgs=startups)
     seed_lab_sessions(session, data.get("lab_sessions", []), now)
     seed_current_use(session, now)
 
@@ -142,9 +144,12 @@ class _Ask:
 
 def seed_history(session: Session, now: datetime, *, days: int, per_day: int,
                  lab_sessions: Iterable[dict[str, Any]] = (), seed: int = 2026,
-                 users: list[tuple[int, int]] | None = None) -> int:
+                 users: list[tuple[int, int]] | None = None,
+                 quiet_orgs: frozenset[int] = frozenset()) -> int:
     """Insert ``days`` days of ended leases (about ``per_day`` requests a day) before ``now``;
-    returns the number of leases. Bulk inserts: fast enough for a million rows."""
+    returns the number of leases. Organisations in ``quiet_orgs`` have no history in the
+    current month (so their monthly quota is untouched). Bulk inserts: fast enough for a
+    million rows."""
     rng = random.Random(seed)
     pools = session.scalars(select(Pool).where(Pool.seats > 0).order_by(Pool.id)).all()
     if not pools:
@@ -154,6 +159,8 @@ def seed_history(session: Session, now: datetime, *, days: int, per_day: int,
     students = {u.id for u in session.scalars(select(User)) if "student" in u.roles}
     weights = [p.seats for p in pools]
     begin = now - timedelta(days=days)
+    month = now.astimezone(CENTRE_ZONE).replace(day=1, hour=0, minute=0, second=0,
+                                                microsecond=0)
     asks: dict[int, list[_Ask]] = {p.id: [] for p in pools}
     for d in range(days):
         day = (begin + timedelta(days=d)).astimezone(CENTRE_ZONE).date()
@@ -165,6 +172,8 @@ def seed_history(session: Session, now: datetime, *, days: int, per_day: int,
             if start >= now:
                 continue
             uid, oid = rng.choice(users)
+            if oid in quiet_orgs and start >= month:
+                continue
             hours = min(pool.max_lease_hours, max(0.1, rng.lognormvariate(0.3, 0.8)))
             seats = 1 if rng.random() < 0.8 else min(2, pool.max_seats_per_lease)
             asks[pool.id].append(_Ask(start, hours, seats, uid, oid,
@@ -281,9 +290,9 @@ def seed_current_use(session: Session, now: datetime) -> None:
     """A few seats in use right now (as if farm jobs were heart-beating them)."""
     from licensing import seats
 
-    picks = [("VCSRuntime_Net", "park.jiwoo", 2), ("VCSRuntime_Net", "jung.hayun", 1),
+    picks = [("VCSRuntime_Net", "jung.hayun", 2), ("VCSRuntime_Net", "lim.dohyun", 1),
              ("Xcelium_Single_Core", "choi.minseo", 2), ("scalesim-slot", "kang.seojun", 1),
-             ("DC-Expert", "lim.dohyun", 1)]
+             ("DC-Expert", "park.jiwoo", 1)]
     for feature_name, login, n in picks:
         feature = session.scalar(select(Feature).where(Feature.name == feature_name))
         user = session.scalar(select(User).where(User.login == login))
