@@ -11,6 +11,7 @@ from core.db import make_engine, ping, transaction
 from core.paths import data_dir, embedded_db_url, resources_dir
 from hub import demo
 from hub.api import Hub
+from hub.demo_jobs import seed_demo_jobs
 from hub.schema import upgrade
 from licensing.demo import seed_demo as seed_demo_pools
 
@@ -62,6 +63,7 @@ def seed_demo(hub: Hub) -> None:
     with transaction(hub.sessions) as session:
         demo.seed_accounts(session, data)
         seed_demo_pools(session, resources_dir(), hub.clock())
+    seed_demo_jobs(hub)
 
 
 def embedded_hub() -> Hub:

@@ -195,6 +195,11 @@ def farm_for(hub: Any) -> Farm:
     return farm
 
 
+def forget_farm(hub: Any) -> None:
+    """Drop the hub's farm so the next call builds it again (after its settings changed)."""
+    hub.__dict__.pop("_chipcommons_farm", None)
+
+
 def _notifier(session: Session, now: datetime) -> Notify:
     def notify(user_id: int, kind: str, payload: dict[str, Any]) -> None:
         session.add(Notification(user_id=user_id, kind=kind, payload=payload, created_at=now))

@@ -18,6 +18,7 @@ from hub.api import Hub
 from hub.centre import init_centre
 from hub.clients.base import HubClient
 from hub.clients.local import LocalHub
+from hub.farm import forget_farm
 from tests.remote.conftest import slurm, uid_lock_dir  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +35,7 @@ def configure(hub: Hub, lock_dir: Path, **settings: Any) -> Hub:
     hub.settings["farm_sandbox"] = {"uid_first": 63000, "uid_count": 300,
                                     "lock_dir": str(lock_dir)}
     hub.settings.update(settings)
+    forget_farm(hub)
     return hub
 
 

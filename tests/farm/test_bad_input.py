@@ -46,8 +46,7 @@ def test_malformed_topology_names_the_line_and_field(centre: Hub, as_user: Any,
                      {"config": "npu.cfg", "topology": "net.csv"})
     assert err.value.message == "net.csv:2: N must be a positive integer, got 'x'"
     assert err.value.data["field"] == "N" and err.value.data["line"] == 2
-    (job,) = student.call("jobs.list")
-    assert job.state == "draft"
+    assert student.call("jobs.list")[0].state == "draft"
 
 
 def test_malformed_config_names_the_line_and_field(centre: Hub, as_user: Any,

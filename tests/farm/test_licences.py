@@ -52,13 +52,13 @@ def _free(client: Any) -> int:
 
 def test_licensed_job_waits_for_the_seat_then_runs(centre: Hub, as_user: Any, pool: None,
                                                    design: Path) -> None:
-    holder = as_user("demo.engineer2")
+    holder = as_user("demo.student")
     held = holder.call("leases.checkout", feature=FEATURE)
-    eng = as_user("demo.engineer")
+    eng = as_user("demo.trainee")
     job = submit_files(eng, "command", [design], {"template": "licensed-hello",
                                                   "file": "top.v"})
     assert job.state == "waiting" and job.features == {FEATURE: 1}
-    assert [q.user for q in eng.call("queue.list")] == ["demo.engineer"]
+    assert [q.user for q in eng.call("queue.list")] == ["demo.trainee"]
     worker.tick(centre)
     assert eng.call("jobs.show", job_id=job.id).state == "waiting"
     holder.call("leases.return", lease_id=held.id)
@@ -80,7 +80,7 @@ def test_licensed_job_waits_for_the_seat_then_runs(centre: Hub, as_user: Any, po
 def test_lease_ends_when_the_job_fails_or_crashes(centre: Hub, as_user: Any, pool: None,
                                                  template: str, state: str, outcome: str,
                                                  design: Path) -> None:
-    eng = as_user("demo.engineer")
+    eng = as_user("demo.trainee")
     job = submit_files(eng, "command", [design], {"template": template})
     assert job.state == "queued"
     assert _free(eng) == 0
@@ -94,14 +94,14 @@ def test_lease_ends_when_the_job_fails_or_crashes(centre: Hub, as_user: Any, poo
 
 def test_lease_ends_when_the_job_is_cancelled(centre: Hub, as_user: Any, pool: None,
                                               design: Path) -> None:
-    eng = as_user("demo.engineer")
+    eng = as_user("demo.trainee")
     job = submit_files(eng, "command", [design], {"template": "licensed-sleep"})
     run_worker_until(centre, eng, job.id, states=("running",))
     assert eng.call("jobs.cancel", job_id=job.id).state == "cancelled"
     (lease,) = _leases(eng)
     assert lease.ended_at is not None and _free(eng) == 1
     # a second job waiting for the seat is cancelled out of the queue
-    holder = as_user("demo.engineer2")
+    holder = as_user("demo.student")
     holder.call("leases.checkout", feature=FEATURE)
     waiting = submit_files(eng, "command", [design], {"template": "licensed-sleep"})
     assert waiting.state == "waiting"
@@ -127,7 +127,7 @@ def _kill_wrapper(centre: Hub, job_id: int) -> None:
 def test_orphaned_job_crash_ends_the_lease(centre: Hub, as_user: Any, pool: None,
                                            design: Path) -> None:
     centre.settings["farm_max_infra_retries"] = 0
-    eng = as_user("demo.engineer")
+    eng = as_user("demo.trainee")
     job = submit_files(eng, "command", [design], {"template": "licensed-sleep"})
     run_worker_until(centre, eng, job.id, states=("running",))
     _kill_wrapper(centre, job.id)
@@ -140,7 +140,7 @@ def test_orphaned_job_crash_ends_the_lease(centre: Hub, as_user: Any, pool: None
 
 def test_infrastructure_error_is_retried_not_counted(centre: Hub, as_user: Any,
                                                      design: Path) -> None:
-    eng = as_user("demo.engineer")
+    eng = as_user("demo.trainee")
     job = submit_files(eng, "command", [design], {"template": "sleep", "seconds": 2})
     run_worker_until(centre, eng, job.id, states=("running",))
     _kill_wrapper(centre, job.id)
