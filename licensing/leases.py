@@ -32,6 +32,7 @@ from licensing import policy, queue, seats
 from licensing.catalogue import get_feature, usable_pools
 from licensing.models import Denial, Feature, Hold, Lease, Pool, QueueEntry, Reservation
 from licensing.notices import Notify
+from licensing.people import Person
 
 END_REASONS = ("returned", "expired", "forced", "suspended")
 
@@ -78,7 +79,7 @@ def _local(t: datetime) -> str:
     return t.astimezone(CENTRE_ZONE).strftime("%Y-%m-%d %H:%M")
 
 
-def checkout(session: Session, user: User, feature_name: str, n: int, hours: float,
+def checkout(session: Session, user: Person, feature_name: str, n: int, hours: float,
              now: datetime, *, host: str = "", course: str | None = None,
              borrow: bool = False, notify: Notify) -> LeaseInfo:
     """Check out ``n`` seats of ``feature_name`` for ``hours``; raise the reason if refused."""
@@ -154,7 +155,7 @@ def checkout(session: Session, user: User, feature_name: str, n: int, hours: flo
                            f"queue", reason="full", feature=feature_name, seats=total)
 
 
-def _new_lease(session: Session, pool: Pool, user: User, n: int, hours: float, now: datetime,
+def _new_lease(session: Session, pool: Pool, user: Person, n: int, hours: float, now: datetime,
                host: str, course: str | None, borrow: bool, hold: Hold | None) -> Lease:
     ends_by = now + timedelta(hours=hours)
     expires = ends_by if borrow else min(ends_by, now + timedelta(minutes=pool.lease_ttl_minutes))
@@ -167,7 +168,7 @@ def _new_lease(session: Session, pool: Pool, user: User, n: int, hours: float, n
     return lease
 
 
-def _claim_hold(session: Session, user: User, feature: Feature, pools: list[Pool], n: int,
+def _claim_hold(session: Session, user: Person, feature: Feature, pools: list[Pool], n: int,
                 hours: float, now: datetime, host: str, course: str | None,
                 borrow: bool) -> Lease | None:
     """Turn held seats the caller may use into a lease (no change to the counter)."""
@@ -203,7 +204,7 @@ def _claim_hold(session: Session, user: User, feature: Feature, pools: list[Pool
                            course or (reservation.course if reservation else None), borrow)
 
 
-def _take_from_hold(session: Session, hold: Hold, pool: Pool, user: User, n: int, hours: float,
+def _take_from_hold(session: Session, hold: Hold, pool: Pool, user: Person, n: int, hours: float,
                     now: datetime, host: str, course: str | None, borrow: bool) -> Lease:
     hold.seats -= n
     hold.claimed += n
@@ -237,7 +238,7 @@ def _feature_of(session: Session, lease: Lease) -> int:
     return pool.feature_id if pool else 0
 
 
-def return_lease(session: Session, user: User, lease_id: int, now: datetime, *,
+def return_lease(session: Session, user: Person, lease_id: int, now: datetime, *,
                  notify: Notify) -> LeaseInfo:
     lease = get_lease(session, lease_id)
     if lease.user_id != user.id:
@@ -263,7 +264,7 @@ def force_release(session: Session, lease_id: int, now: datetime, *, reason: str
     return lease_info(session, lease)
 
 
-def renew(session: Session, user: User, lease_id: int, now: datetime, *,
+def renew(session: Session, user: Person, lease_id: int, now: datetime, *,
           hours: float | None = None) -> LeaseInfo:
     """Heartbeat: push the expiry one TTL further (up to ``ends_by``). ``hours`` re-sets the
     end to ``now + hours`` (within the pool's limit, if no booking needs the seats)."""

@@ -18,9 +18,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput, NotEligible, QuotaExceeded
-from core.models.accounts import Organisation, User
+from core.models.accounts import Organisation
 from core.timeutil import CENTRE_ZONE
 from licensing.models import Hold, Lease, Pool, Quota, Reservation, Suspension
+from licensing.people import Person
 
 SCOPES = ("org", "org_kind", "course")
 PERIODS = ("month", "term", "none")
@@ -31,7 +32,7 @@ def centre_day(now: datetime) -> date:
     return now.astimezone(CENTRE_ZONE).date()
 
 
-def check_eligible(session: Session, user: User, now: datetime) -> None:
+def check_eligible(session: Session, user: Person, now: datetime) -> None:
     """Raise :class:`NotEligible` unless ``user`` may use the pools now."""
     if user.disabled:
         raise NotEligible(f"the account {user.login!r} is disabled", reason="disabled")
@@ -53,7 +54,7 @@ def check_eligible(session: Session, user: User, now: datetime) -> None:
                           reason="ended", eligible_until=until)
 
 
-def check_window_eligible(user: User, starts: datetime, ends: datetime) -> None:
+def check_window_eligible(user: Person, starts: datetime, ends: datetime) -> None:
     """A booking must lie inside the organisation's eligibility window."""
     org = user.organisation
     first, last = centre_day(starts), centre_day(ends - timedelta(seconds=1))

@@ -20,6 +20,7 @@ from licensing import policy, seats
 from licensing.catalogue import get_feature, usable_pools
 from licensing.models import Feature, Hold, QueueEntry
 from licensing.notices import Notify
+from licensing.people import Person
 
 ACTIVE = ("waiting", "granted")
 MAX_PRIORITY = 100
@@ -61,7 +62,7 @@ def entry_info(session: Session, entry: QueueEntry, position: int | None = None)
                      hold.expires_at if hold is not None and hold.released_at is None else None)
 
 
-def join(session: Session, user: User, feature_name: str, seats_wanted: int, hours: float,
+def join(session: Session, user: Person, feature_name: str, seats_wanted: int, hours: float,
          now: datetime, *, priority: int = 0) -> QueueInfo:
     if seats_wanted < 1:
         raise InvalidInput("ask for at least one seat", seats=seats_wanted)
@@ -96,7 +97,7 @@ def join(session: Session, user: User, feature_name: str, seats_wanted: int, hou
     return entry_info(session, entry)
 
 
-def leave(session: Session, user: User, feature_name: str, now: datetime,
+def leave(session: Session, user: Person, feature_name: str, now: datetime,
           notify: Notify) -> QueueInfo:
     feature = get_feature(session, feature_name)
     entry = session.scalar(seats.for_update(select(QueueEntry).where(

@@ -32,6 +32,7 @@ from licensing import policy, queue, seats
 from licensing.catalogue import get_feature, usable_pools
 from licensing.models import Feature, Hold, Pool, Reservation
 from licensing.notices import Notify
+from licensing.people import Person
 
 MAX_WINDOW = timedelta(days=7)
 MAX_AHEAD = timedelta(days=366)
@@ -101,7 +102,7 @@ def _occurrences(starts: datetime, ends: datetime, weeks: int) -> list[tuple[dat
     return out
 
 
-def _validate(user: User, starts: datetime, ends: datetime, n: int, weeks: int,
+def _validate(user: Person, starts: datetime, ends: datetime, n: int, weeks: int,
               now: datetime) -> None:
     if starts.tzinfo is None or ends.tzinfo is None:
         raise InvalidInput("give times with a time zone (e.g. 2026-11-24T14:00+09:00)")
@@ -122,7 +123,7 @@ def _validate(user: User, starts: datetime, ends: datetime, n: int, weeks: int,
         raise Forbidden("only instructors and admins book weekly lab sessions")
 
 
-def _plan(session: Session, user: User, feature_name: str, starts: datetime, ends: datetime,
+def _plan(session: Session, user: Person, feature_name: str, starts: datetime, ends: datetime,
           n: int, weeks: int, now: datetime, course: str | None,
           exclude: tuple[int, ...] = ()) -> tuple[Feature, Pool | None,
                                                   list[tuple[datetime, datetime]], list[str]]:
@@ -162,7 +163,7 @@ def _plan(session: Session, user: User, feature_name: str, starts: datetime, end
     return feature, None, occurrences, best[1]
 
 
-def preview(session: Session, user: User, feature_name: str, starts: datetime, ends: datetime,
+def preview(session: Session, user: Person, feature_name: str, starts: datetime, ends: datetime,
             n: int, now: datetime, *, weeks: int = 1, course: str | None = None) -> BookingPreview:
     feature, pool, occurrences, conflicts = _plan(session, user, feature_name, starts, ends, n,
                                                   weeks, now, course)
@@ -183,7 +184,7 @@ def preview(session: Session, user: User, feature_name: str, starts: datetime, e
                                                   feature.id, now)))
 
 
-def book(session: Session, user: User, feature_name: str, starts: datetime, ends: datetime,
+def book(session: Session, user: Person, feature_name: str, starts: datetime, ends: datetime,
          n: int, now: datetime, *, weeks: int = 1, course: str | None = None,
          note: str = "") -> list[ReservationInfo]:
     """Book ``n`` seats for the window (every week for ``weeks`` weeks); all or nothing."""
@@ -220,7 +221,7 @@ def get_reservation(session: Session, reservation_id: int) -> Reservation:
     return row
 
 
-def cancel(session: Session, user: User, reservation_id: int, now: datetime, notify: Notify, *,
+def cancel(session: Session, user: Person, reservation_id: int, now: datetime, notify: Notify, *,
            whole_series: bool = False, as_admin: bool = False) -> list[ReservationInfo]:
     first = get_reservation(session, reservation_id)
     if first.user_id != user.id and not as_admin:

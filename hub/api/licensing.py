@@ -8,11 +8,12 @@ transaction rolls back (the refusal itself must not change state).
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,7 +28,7 @@ from core.errors import (
     QuotaExceeded,
     SeatsUnavailable,
 )
-from core.models.accounts import User
+from core.models.accounts import Organisation
 from hub.context import CallContext
 from hub.registry import ADMIN, ANY_USER, STAFF, rpc
 from licensing import (
@@ -44,6 +45,7 @@ from licensing import queue as lqueue
 from licensing.catalogue import Availability, PoolInfo
 from licensing.interop import ImportResult
 from licensing.leases import LeaseInfo
+from licensing.people import Person
 from licensing.policy import QuotaInfo, QuotaUse, quota_uses
 from licensing.queue import QueueInfo
 from licensing.reconcile import ReconcileReport
@@ -66,6 +68,19 @@ def _plain(info: Any) -> dict[str, Any]:
             if k != "token"}
 
 
+@dataclass(frozen=True)
+class Caller:
+    """The acting user as :class:`licensing.people.Person` (the call path already checked that
+    the account is enabled)."""
+
+    id: int
+    login: str
+    org_id: int
+    organisation: Organisation
+    roles: frozenset[str]
+    disabled: bool = False
+
+
 class LicensingApi:
     """Licence-pool methods."""
 
@@ -74,23 +89,36 @@ class LicensingApi:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _user(self, ctx: CallContext) -> User:
-        user = ctx.session.get(User, ctx.actor.user_id)  # loaded by the call path already
-        return user if user is not None else get_user(ctx.session, ctx.actor.login)
+    def _user(self, ctx: CallContext) -> Person:
+        """The caller for the domain functions, without loading the ORM user again."""
+        org = ctx.session.get(Organisation, ctx.actor.org_id)
+        if org is None:
+            return get_user(ctx.session, ctx.actor.login)
+        a = ctx.actor
+        return Caller(a.user_id, a.login, a.org_id, org, a.roles)
 
     def _key_file(self) -> Path | None:
         home = self.settings.get("home")
         return tokens.key_path(Path(home)) if home else None
 
+    def _signing_key(self) -> Ed25519PrivateKey | None:
+        """The centre's lease-signing key, read once per Hub (created on first use)."""
+        cached = self.__dict__.get("_lease_signing_key")
+        if cached is None:
+            path = self._key_file()
+            if path is None:
+                return None
+            cached = self.__dict__["_lease_signing_key"] = claims.ensure_keypair(path)
+        return cached  # type: ignore[no-any-return]
+
     def _with_token(self, ctx: CallContext, info: LeaseInfo) -> LeaseInfo:
-        path = self._key_file()
-        if path is None:
+        key = self._signing_key()
+        if key is None:
             return info
-        key = claims.ensure_keypair(path)
         token = tokens.issue(key, lease_id=info.id, user=info.user, feature=info.feature,
                              seats=info.seats, now=ctx.now, expires_at=info.expires_at,
                              centre=str(self.settings.get("centre_name", "")))
-        return LeaseInfo(**{**asdict(info), "token": token})
+        return replace(info, token=token)
 
     def _deny_later(self, ctx: CallContext, feature: str, reason: str, seats: int,
                     course: str | None) -> None:
