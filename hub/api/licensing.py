@@ -217,10 +217,14 @@ class LicensingApi:
     # -- queue --------------------------------------------------------------------------------
 
     @rpc("queue.join", roles=SEAT_USERS, write=True)
-    def queue_join(self, ctx: CallContext, feature: str, seats: int = 1,
-                   hours: float = 1.0) -> QueueInfo:
-        """Join the queue for a feature; the answer shows your position."""
-        info = lqueue.join(ctx.session, self._user(ctx), feature, seats, hours, ctx.now)
+    def queue_join(self, ctx: CallContext, feature: str, seats: int = 1, hours: float = 1.0,
+                   priority: int = 0) -> QueueInfo:
+        """Join the queue for a feature; the answer shows your position. Instructors may give
+        a priority (FIFO within priority; higher first)."""
+        if priority and not ctx.actor.has("instructor", "admin"):
+            raise Forbidden("only instructors set a queue priority")
+        info = lqueue.join(ctx.session, self._user(ctx), feature, seats, hours, ctx.now,
+                           priority=priority)
         lqueue.grant_heads(ctx.session, catalogue.get_feature(ctx.session, feature).id, ctx.now,
                            ctx.notify)
         ctx.audit("queue.join", feature, after=_plain(info))

@@ -397,8 +397,8 @@ def verb_lease_list(hub: HubClient, args: argparse.Namespace) -> int:
 
 
 def verb_queue_join(hub: HubClient, args: argparse.Namespace) -> int:
-    emit(hub.call("queue.join", feature=args.feature, seats=args.seats, hours=args.hours),
-         as_json=args.json, columns=QUEUE_COLUMNS)
+    emit(hub.call("queue.join", feature=args.feature, seats=args.seats, hours=args.hours,
+                  priority=args.priority), as_json=args.json, columns=QUEUE_COLUMNS)
     return 0
 
 
@@ -463,6 +463,7 @@ def extend_client(sub: SubParsers, add: client.Adder) -> None:
     p.add_argument("feature")
     p.add_argument("-n", "--seats", type=int, default=1)
     p.add_argument("--hours", type=float, default=1.0)
+    p.add_argument("--priority", type=int, default=0, help="(instructors) higher goes first")
     p = add("leave", verb_queue_leave, "leave the queue", qsub)
     p.add_argument("feature")
     p = add("list", verb_queue_list, "a feature's queue, or your entries", qsub)

@@ -298,3 +298,19 @@ def test_reserved_share_keeps_seats_for_a_course(sqlite_centre: Centre) -> None:
     c.call(STUDENT, "leases.checkout", feature="vcs", course="AIS301")
     c.call(STUDENT, "leases.checkout", feature="vcs", course="AIS301")
     consistent(c)
+
+
+def test_priority_goes_first_fifo_within(sqlite_centre: Centre) -> None:
+    c = sqlite_centre
+    held = c.call(ENG, "leases.checkout", feature="vcs", seats=3)
+    c.call(ENG2, "queue.join", feature="vcs")
+    with pytest.raises(Forbidden):
+        c.call(STUDENT, "queue.join", feature="vcs", priority=5)
+    c.call(STUDENT, "queue.join", feature="vcs")
+    first = c.call(INSTR, "queue.join", feature="vcs", priority=5)
+    assert first.position == 1
+    order = [q.position for q in c.call(INSTR, "queue.list", feature="vcs")]
+    assert order == [1, 2, 3]
+    assert [q.user for q in c.call(INSTR, "queue.list", feature="vcs")] == [INSTR, ENG2, STUDENT]
+    c.call(ENG, "leases.return", lease_id=held.id)
+    assert [q.status for q in c.call(INSTR, "queue.list", feature="vcs")] == ["granted"] * 3
