@@ -60,6 +60,26 @@ def choice_from_args(args: argparse.Namespace) -> CentreChoice:
                         key_path=getattr(args, "key", None))
 
 
+def gui_arguments(argv: list[str]) -> argparse.Namespace:
+    """The options the window takes (the same names as the client's common options)."""
+    parser = argparse.ArgumentParser(prog="chipcommons", description="ChipCommons desktop app")
+    parser.add_argument("--centre", help="ssh://user@host[:port] or a database URL "
+                        "(default: the embedded centre)")
+    parser.add_argument("--as", dest="as_user", help="act as USER (database centres)")
+    parser.add_argument("--key", help="SSH private key (default: ChipCommons' own key)")
+    parser.add_argument("--jump", help="ssh://user@host[:port] to jump through")
+    parser.add_argument("--known-hosts", help="known_hosts file to check host keys against")
+    parser.add_argument("--accept-host-key", metavar="SHA256:…",
+                        help="trust a first-seen host whose key has this fingerprint")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per call")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--lang", choices=["ko", "en"], help="language of the window")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open every screen offscreen and exit 0 if all rendered")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    return parser.parse_args(argv)
+
+
 def ensure_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
@@ -73,6 +93,11 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
 
 def run_gui(args: argparse.Namespace) -> int:
     """``chipcommons`` without a verb: the window (or ``--self-test``)."""
+    if getattr(args, "version", False) is True:
+        from hub import __version__
+
+        print(f"chipcommons {__version__}")
+        return 0
     if getattr(args, "self_test", False):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from desktop.selftest import run_self_test

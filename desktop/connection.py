@@ -7,16 +7,16 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from core.accounts import UserInfo
 from core.errors import ChipError
 from desktop.tasks import HubRunner, is_retryable
-from hub.cli.connect import connect
-from hub.clients.base import HubClient
-from hub.clients.local import LocalHub
+
+if TYPE_CHECKING:  # the hub is imported after the window is up (fast first paint)
+    from core.accounts import UserInfo
+    from hub.clients.base import HubClient
 
 HEARTBEAT_MS = 15_000
 RECONNECT_DELAYS_MS = (1_000, 2_000, 5_000, 10_000, 30_000)
@@ -36,13 +36,19 @@ class CentreChoice:
         return self.url is None
 
 
-Opener = Callable[[CentreChoice, str | None], HubClient]
+Opener = Callable[[CentreChoice, "str | None"], "HubClient"]
 
 
 def open_client(choice: CentreChoice, accept_fingerprint: str | None) -> HubClient:
-    """Open a client (blocking: run it on the pool)."""
+    """Open a client (blocking: run it on the pool; the hub is imported here, not before)."""
+    from desktop.embedded import EmbeddedHub
+    from hub.cli.connect import connect
+    from hub.clients.local import LocalHub
+
     client = connect(choice.url, as_user=choice.as_user, key=choice.key_path,
                      accept_fingerprint=accept_fingerprint)
+    if choice.embedded and isinstance(client, LocalHub):
+        client = EmbeddedHub(client)
     if isinstance(client, LocalHub):
         client.start_notifications()
     return client
@@ -167,7 +173,7 @@ class Connection(QObject):
             self._reconnect_timer.start(delay)
 
     def _reconnect(self) -> None:
-        if self.choice.embedded and isinstance(self.runner.client, LocalHub):
+        if self.choice.embedded and hasattr(self.runner.client, "hub"):
             self.check()  # an in-process centre cannot drop; just ask again
             return
         self.open(self.choice)

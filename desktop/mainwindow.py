@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
@@ -22,18 +22,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.accounts import UserInfo
 from core.errors import ChipError
 from desktop.connection import CentreChoice, Connection, State
-from desktop.connection_manager import ConnectionManager, trust_host_dialog, warn_host_key_changed
 from desktop.i18n import Translations
 from desktop.messages import error_text, error_title
 from desktop.notifications import Notifier
 from desktop.screens.base import AppContext, Screen, show_error
-from desktop.screens.registry import available_screens
 from desktop.seat_watch import SeatWatch
 from desktop.settings import AppSettings
 from desktop.tasks import HubRunner
+
+if TYPE_CHECKING:  # the hub and the screens load after the first paint
+    from core.accounts import UserInfo
+    from desktop.connection_manager import ConnectionManager
 
 AUTO_REFRESH_MS = 10_000
 
@@ -149,6 +150,8 @@ class MainWindow(QMainWindow):
 
     def _open_failed(self, exc: Exception) -> None:
         code = exc.code if isinstance(exc, ChipError) else ""
+        from desktop.connection_manager import trust_host_dialog, warn_host_key_changed
+
         if code == "unknown_host_key" and isinstance(exc, ChipError):
             data = exc.data
             fingerprint = str(data.get("fingerprint", ""))
@@ -198,6 +201,8 @@ class MainWindow(QMainWindow):
         self.screens = {}
         self.nav.blockSignals(True)
         self.nav.clear()
+        from desktop.screens.registry import available_screens
+
         self.screen_classes = available_screens(self.ctx) if self.ctx else []
         for cls in self.screen_classes:
             item = QListWidgetItem(cls.title(), self.nav)
@@ -249,6 +254,8 @@ class MainWindow(QMainWindow):
     # -- dialogs ----------------------------------------------------------------------------------
 
     def open_connection_manager(self) -> ConnectionManager:
+        from desktop.connection_manager import ConnectionManager
+
         dialog = ConnectionManager(self.settings, self)
         dialog.chosen.connect(self._choose_centre)
         dialog.open()

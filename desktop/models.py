@@ -36,6 +36,8 @@ SORT = Qt.ItemDataRole.UserRole
 RECORD = Qt.ItemDataRole.UserRole + 1
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 ALIGN = Qt.ItemDataRole.TextAlignmentRole
+#: more rows than this inserted into a sorted view at once are placed by one reset
+BULK_ROWS = 64
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -74,6 +76,9 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self.key = key
         self._records: list[T] = []
         self._haystack: list[str | None] = []
+        self._keys: dict[int, list[Any]] = {}  # column -> sort keys, until the data changes
+        self._ranks: dict[int, Any] = {}  # column -> numpy array: each row's place in order
+        self._warm_from = 0
 
     # -- the adapter ------------------------------------------------------------------------------
 
@@ -93,6 +98,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def set_records(self, records: Sequence[T]) -> None:
         """Make the model show ``records`` with the smallest set of change signals."""
         new = list(records)
+        self._changed_rows()
         if not self._records:
             if new:
                 self.beginInsertRows(QModelIndex(), 0, len(new) - 1)
@@ -101,15 +107,19 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
                 self.endInsertRows()
             return
         wanted = {self.key(r): r for r in new}
-        for row in range(len(self._records) - 1, -1, -1):  # removals, from the end
-            if self.key(self._records[row]) not in wanted:
-                end = row
-                while row > 0 and self.key(self._records[row - 1]) not in wanted:
-                    row -= 1
-                self.beginRemoveRows(QModelIndex(), row, end)
-                del self._records[row:end + 1]
-                del self._haystack[row:end + 1]
-                self.endRemoveRows()
+        end = len(self._records) - 1
+        while end >= 0:  # removals, from the end, a run of gone rows at a time
+            if self.key(self._records[end]) in wanted:
+                end -= 1
+                continue
+            start = end
+            while start > 0 and self.key(self._records[start - 1]) not in wanted:
+                start -= 1
+            self.beginRemoveRows(QModelIndex(), start, end)
+            del self._records[start:end + 1]
+            del self._haystack[start:end + 1]
+            self.endRemoveRows()
+            end = start - 1
         present = {}
         for row, record in enumerate(self._records):  # changes
             k = self.key(record)
@@ -130,6 +140,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
 
     def upsert(self, record: T) -> None:
         """Insert one record, or update the row with its key."""
+        self._changed_rows()
         row = self.row_of(self.key(record))
         if row < 0:
             n = len(self._records)
@@ -142,6 +153,52 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             self._haystack[row] = None
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
+    def _changed_rows(self) -> None:
+        self._keys.clear()
+        self._ranks.clear()
+        self._warm_from = 0
+
+    def column_ranks(self, column: int) -> Any:
+        """Each row's place when all rows are sorted by ``column`` (a numpy int array, cached
+        until the data changes): sorting any subset of rows is then one integer argsort."""
+        ranks = self._ranks.get(column)
+        if ranks is None:
+            import numpy as np
+
+            keys = self.column_keys(column)
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            ranks = np.empty(len(keys), dtype=np.int64)
+            ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(keys), dtype=np.int64)
+            self._ranks[column] = ranks
+        return ranks
+
+    def haystacks(self) -> list[str]:
+        """Every row's shown text, case-folded (computed once per row, kept until it changes)."""
+        hay = self._haystack
+        missing = [i for i, text in enumerate(hay) if text is None]
+        if missing:
+            columns, records = self.columns, self._records
+            for i in missing:
+                record = records[i]
+                hay[i] = "\x1f".join(c.display(record) for c in columns).casefold()
+        return hay  # type: ignore[return-value]
+
+    def warm_haystacks(self, count: int) -> bool:
+        """Fill up to ``count`` missing filter texts; True while some are still missing."""
+        hay, records, columns = self._haystack, self._records, self.columns
+        done = 0
+        start = self._warm_from if self._warm_from < len(hay) else 0
+        for i in range(start, len(hay)):
+            if hay[i] is None:
+                record = records[i]
+                hay[i] = "\x1f".join(c.display(record) for c in columns).casefold()
+                done += 1
+                if done >= count:
+                    self._warm_from = i + 1
+                    return True
+        self._warm_from = len(hay)
+        return False
+
     def haystack(self, row: int) -> str:
         """All of a row's shown text, case-folded, for filtering (cached)."""
         text = self._haystack[row]
@@ -151,9 +208,23 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             self._haystack[row] = text
         return text
 
-    def column_keys(self, column: int) -> list[tuple[int, Any]]:
-        col = self.columns[column]
-        return [sort_key(col.value(r)) for r in self._records]
+    def column_keys(self, column: int) -> list[Any]:
+        """Sort keys of one column for every row (cached until the data changes): the values
+        themselves when they are all numbers or all text, else :func:`sort_key` tuples."""
+        keys = self._keys.get(column)
+        if keys is None:
+            value = self.columns[column].value
+            values = [value(r) for r in self._records]
+            kinds = {type(v) for v in values}
+            if kinds <= {int, float, bool, type(None)}:
+                low = float("-inf")
+                keys = [low if v is None else v for v in values]
+            elif kinds <= {str, type(None)}:
+                keys = ["" if v is None else v.casefold() for v in values]
+            else:
+                keys = [sort_key(v) for v in values]
+            self._keys[column] = keys
+        return keys
 
     # -- QAbstractTableModel ----------------------------------------------------------------------
 
@@ -210,11 +281,11 @@ class RecordProxyModel(QAbstractProxyModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[int] = []  # proxy row -> source row
-        self._pos: dict[int, int] = {}  # source row -> proxy row
+        self._pos_cache: dict[int, int] | None = None  # source row -> proxy row, on demand
         self._needle = ""
         self._sort_column = -1
         self._order = Qt.SortOrder.AscendingOrder
-        self._keys: list[tuple[int, Any]] | None = None
+        self._keys: list[Any] | None = None
 
     def source(self) -> RecordTableModel[Any]:
         model = self.sourceModel()
@@ -261,9 +332,9 @@ class RecordProxyModel(QAbstractProxyModel):
         old = {p: self._rows[p.row()] for p in self.persistentIndexList() if p.isValid()}
         self._apply_order()
         new_from, new_to = [], []
-        for persistent, source_row in old.items():
+        for persistent, source_row in old.items():  # few: the selection, the current cell
             new_from.append(QModelIndex(persistent))
-            new_to.append(self.index(self._pos[source_row], persistent.column()))
+            new_to.append(self.index(self._rows.index(source_row), persistent.column()))
         self.changePersistentIndexList(new_from, new_to)
         self.layoutChanged.emit()
 
@@ -272,6 +343,11 @@ class RecordProxyModel(QAbstractProxyModel):
 
     # -- mapping ----------------------------------------------------------------------------------
 
+    def _positions(self) -> dict[int, int]:
+        if self._pos_cache is None:
+            self._pos_cache = {s: p for p, s in enumerate(self._rows)}
+        return self._pos_cache
+
     def _accepts(self, source_row: int) -> bool:
         return not self._needle or self._needle in self.source().haystack(source_row)
 
@@ -279,25 +355,29 @@ class RecordProxyModel(QAbstractProxyModel):
         model = self.sourceModel()
         n = model.rowCount() if model is not None else 0
         if self._needle:
-            haystack = self.source().haystack
             needle = self._needle
-            self._rows = [r for r in range(n) if needle in haystack(r)]
+            self._rows = [r for r, text in enumerate(self.source().haystacks()) if needle in text]
         else:
             self._rows = list(range(n))
         self._keys = None
         self._apply_order()
 
-    def _sort_keys(self) -> list[tuple[int, Any]]:
+    def _sort_keys(self) -> list[Any]:
         if self._keys is None:
             self._keys = self.source().column_keys(self._sort_column)
         return self._keys
 
     def _apply_order(self) -> None:
-        if 0 <= self._sort_column < self.columnCount():
-            keys = self._sort_keys()
-            self._rows.sort(key=keys.__getitem__,
-                            reverse=self._order == Qt.SortOrder.DescendingOrder)
-        self._pos = {s: p for p, s in enumerate(self._rows)}
+        if 0 <= self._sort_column < self.columnCount() and self._rows:
+            import numpy as np
+
+            ranks = self.source().column_ranks(self._sort_column)
+            rows = np.asarray(self._rows, dtype=np.int64)
+            order = np.argsort(ranks[rows], kind="stable")
+            if self._order == Qt.SortOrder.DescendingOrder:
+                order = order[::-1]
+            self._rows = rows[order].tolist()
+        self._pos_cache = None
 
     def _place_for(self, source_row: int) -> int:
         if 0 <= self._sort_column < self.columnCount():
@@ -315,18 +395,30 @@ class RecordProxyModel(QAbstractProxyModel):
         count = last - first + 1
         self._rows = [s + count if s >= first else s for s in self._rows]
         self._keys = None
-        for source_row in range(first, last + 1):
-            if not self._accepts(source_row):
-                continue
-            self._pos = {}
-            place = self._place_for(source_row)
-            self.beginInsertRows(QModelIndex(), place, place)
-            self._rows.insert(place, source_row)
+        new = [r for r in range(first, last + 1) if self._accepts(r)]
+        sorted_view = 0 <= self._sort_column < self.columnCount()
+        if new and not sorted_view:
+            # unsorted: the proxy follows source order, so the new rows form one block
+            place = bisect_left(self._rows, first)
+            self.beginInsertRows(QModelIndex(), place, place + len(new) - 1)
+            self._rows[place:place] = new
             self.endInsertRows()
-        self._pos = {s: p for p, s in enumerate(self._rows)}
+        elif len(new) > BULK_ROWS:
+            self.beginResetModel()  # a bulk load into a sorted view: one reset, then sort
+            self._rows.extend(new)
+            self._apply_order()
+            self.endResetModel()
+        else:
+            for source_row in new:
+                place = self._place_for(source_row)
+                self.beginInsertRows(QModelIndex(), place, place)
+                self._rows.insert(place, source_row)
+                self.endInsertRows()
+        self._pos_cache = None
 
     def _about_to_remove(self, parent: QModelIndex, first: int, last: int) -> None:
-        doomed = sorted((self._pos[s] for s in range(first, last + 1) if s in self._pos),
+        positions = self._positions()
+        doomed = sorted((positions[s] for s in range(first, last + 1) if s in positions),
                         reverse=True)
         for place in doomed:
             self.beginRemoveRows(QModelIndex(), place, place)
@@ -336,14 +428,14 @@ class RecordProxyModel(QAbstractProxyModel):
     def _removed(self, parent: QModelIndex, first: int, last: int) -> None:
         count = last - first + 1
         self._rows = [s - count if s > last else s for s in self._rows]
-        self._pos = {s: p for p, s in enumerate(self._rows)}
+        self._pos_cache = None
         self._keys = None
 
     def _changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
                  roles: Sequence[int] = ()) -> None:
         self._keys = None
         for source_row in range(top_left.row(), bottom_right.row() + 1):
-            place = self._pos.get(source_row)
+            place = self._positions().get(source_row)
             if place is not None:
                 self.dataChanged.emit(self.index(place, top_left.column()),
                                       self.index(place, bottom_right.column()))
@@ -368,7 +460,7 @@ class RecordProxyModel(QAbstractProxyModel):
     def mapFromSource(self, source: AnyIndex) -> QModelIndex:
         if not source.isValid():
             return QModelIndex()
-        place = self._pos.get(source.row())
+        place = self._positions().get(source.row())
         return QModelIndex() if place is None else self.index(place, source.column())
 
     def index(self, row: int, column: int,

@@ -75,12 +75,13 @@ def visit_screens(gui: Gui, on_page: Callable[[str, QWidget], None]) -> list[str
         if not settle(gui):
             problems.append(f"{cls.key}: the centre did not answer")
         on_page(cls.key, window)
-        for tabs in screen.findChildren(QTabWidget):
+        tabs = getattr(screen, "tabs", None)
+        if isinstance(tabs, QTabWidget):
             for i in range(tabs.count()):
                 tabs.setCurrentIndex(i)
                 page = tabs.widget(i)
                 settle(gui)
-                name = f"{cls.key}.{page.key if isinstance(page, Screen) else i}"
+                name = page.key if isinstance(page, Screen) else f"{cls.key}.{i}"
                 on_page(name, window)
     return problems
 

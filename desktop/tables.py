@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from desktop.models import Column, RecordProxyModel, RecordTableModel
 
 T = TypeVar("T")
+#: rows of the filter index built per idle slice
+WARM_CHUNK = 5000
 
 
 class RecordTable(QWidget, Generic[T]):
@@ -63,6 +65,14 @@ class RecordTable(QWidget, Generic[T]):
 
     def set_records(self, records: Sequence[T]) -> None:
         self.model.set_records(records)
+        if len(records) > WARM_CHUNK:
+            QTimer.singleShot(0, self, self._warm_filter)
+
+    def _warm_filter(self) -> None:
+        """Build the filter's text index in idle slices, so the first keystroke is fast and
+        the event loop never waits long."""
+        if self.model.warm_haystacks(WARM_CHUNK):
+            QTimer.singleShot(0, self, self._warm_filter)
 
     def selected(self) -> T | None:
         rows = self.view.selectionModel().selectedRows()

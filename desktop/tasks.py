@@ -16,13 +16,15 @@ import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from shiboken6 import isValid
 
 from core.errors import ChipError, InfrastructureError
-from hub.clients.base import HubClient
+
+if TYPE_CHECKING:  # the hub is imported after the window is up (fast first paint)
+    from hub.clients.base import HubClient
 
 Done = Callable[[Any], None]
 Failed = Callable[[Exception], None]

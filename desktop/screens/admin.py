@@ -1,12 +1,13 @@
-"""Admin: one screen of tabs, each present only when the Hub offers it and the user may use it."""
+"""Admin: one screen of tabs, each present only when the Hub offers it and the user may use
+it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop.screens.admin_accounts import AuditTab, OrgsTab, UsersTab
-from desktop.screens.base import AppContext, Screen
+from desktop.screens.base import Screen
+from desktop.screens.tabbed import TabbedScreen
 
 translate = QCoreApplication.translate
 
@@ -20,32 +21,14 @@ def admin_tabs() -> list[tuple[type[Screen], str]]:
     ]
 
 
-class AdminScreen(Screen):
+class AdminScreen(TabbedScreen):
     key = "admin"
     methods = ("admin.audit",)  # admins only; each tab checks its own methods
 
     @classmethod
     def title(cls) -> str:
-        return QCoreApplication.translate("Navigation", "Admin")
+        return translate("Navigation", "Admin")
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        self.tabs = QTabWidget(self)
-        self.pages: dict[str, Screen] = {}
-        for cls, title in admin_tabs():
-            if cls.available(ctx):
-                page = cls(ctx, self.tabs)
-                self.pages[cls.key] = page
-                self.tabs.addTab(page, title)
-        self.tabs.currentChanged.connect(lambda _: self._refresh_current())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tabs)
-
-    def _refresh_current(self) -> None:
-        page = self.tabs.currentWidget()
-        if isinstance(page, Screen):
-            page.refresh()
-
-    def refresh(self) -> None:
-        self._refresh_current()
+    @classmethod
+    def tab_classes(cls) -> list[tuple[type[Screen], str]]:
+        return admin_tabs()

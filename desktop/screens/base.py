@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from core.accounts import UserInfo
 from desktop.connection import Connection
 from desktop.forms import FormDialog
 from desktop.messages import error_text, error_title
 from desktop.settings import AppSettings
 from desktop.tasks import HubRunner
-from hub.api import Hub
+
+if TYPE_CHECKING:
+    from core.accounts import UserInfo
 
 
 @dataclass
@@ -28,10 +29,14 @@ class AppContext:
 
     def has(self, *methods: str) -> bool:
         """True when this build of the Hub offers all ``methods``."""
+        from hub.api import Hub
+
         return all(m in Hub.METHODS for m in methods)
 
     def may(self, method: str) -> bool:
         """True when the signed-in user's roles allow ``method`` (the Hub checks again)."""
+        from hub.api import Hub
+
         spec = Hub.METHODS.get(method)
         return spec is not None and bool(set(self.me.roles) & spec.roles)
 

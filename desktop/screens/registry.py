@@ -10,11 +10,12 @@ from __future__ import annotations
 from desktop.screens.admin import AdminScreen
 from desktop.screens.base import AppContext, Screen
 from desktop.screens.dashboard import DashboardScreen
+from desktop.screens.jobs import JobsScreen
 from desktop.screens.licences import LicencesScreen
 
 
 def screen_classes() -> list[type[Screen]]:
-    classes: list[type[Screen]] = [DashboardScreen, LicencesScreen]
+    classes: list[type[Screen]] = [DashboardScreen, LicencesScreen, JobsScreen]
     # the place for the Coursework screen (curriculum methods): after Jobs, before Admin
     classes.append(AdminScreen)
     return classes

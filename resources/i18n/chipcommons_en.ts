@@ -429,6 +429,139 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
     </message>
 </context>
 <context>
+    <name>JobForm</name>
+    <message>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose input files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Required.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give a number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give a whole number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too small.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At most {limit}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is {size}; the farm accepts at most {limit} per file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The inputs are {size} in all; the farm accepts at most {limit} per job.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Jobs</name>
+    <message>
+        <source>New {backend} job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A name for the job (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SCALE-Sim estimate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIM comparison</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JobsTab</name>
+    <message>
+        <source>New job…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending the job…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Job {job} submitted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Licences</name>
     <message>
         <source>{free} of {seats} free, {queued} queued</source>
@@ -713,6 +846,10 @@ Join the queue? You are notified when a seat is held for you.</source>
         <source>Licences</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Notifications</name>
@@ -817,6 +954,84 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>Pim</name>
+    <message>
+        <source>&quot;{part}&quot; is not rows x columns.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shapes must be positive.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give at least one shape, such as 1024x1024.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give at most 64 shapes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PimSweepTab</name>
+    <message>
+        <source>Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GEMV on the HBM-PIM preset against the host reading the same matrix. Choose a shape in the table to see where the cycles go.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speed-up against matrix shape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cycles by phase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Workload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host cycles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIM cycles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speed-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIM utilisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shapes (rows x columns)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speed-up (host cycles / PIM cycles)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cycles by phase: {workload}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIM</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Quota</name>
     <message>
         <source>{used} of {limit} seats at once</source>
@@ -859,6 +1074,7 @@ Join the queue? You are notified when a seat is held for you.</source>
     <name>RecordTable</name>
     <message>
         <source>Filter…</source>
+        <extracomment>rows of the filter index built per idle slice</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -930,6 +1146,196 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
     <message>
         <source>This booking does not fit; change the time or seats.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Results</name>
+    <message>
+        <source>Choose a finished job to see its results.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total cycles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compute cycles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compute utilisation %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overall utilisation %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> Score: {score}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Job {job} ({backend}): {outcome}.{score} {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analytical model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cycles per layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Utilisation per layer (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cells by type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cells</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIM against the host baseline (cycles)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speed-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScaleSimEstimateTab</name>
+    <message>
+        <source>weight stationary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>output stationary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>input stationary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compute cycles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mapping efficiency %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compute utilisation %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compute cycles per layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Utilisation per layer (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Topology</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Array (rows × columns)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dataflow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated compute cycles on a {rows}×{cols} array: {total} (analytical model; SCALE-Sim itself may take minutes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mapping efficiency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compute utilisation</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -436,6 +436,139 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
     </message>
 </context>
 <context>
+    <name>JobForm</name>
+    <message>
+        <source>Choose…</source>
+        <translation>선택…</translation>
+    </message>
+    <message>
+        <source>Choose input files</source>
+        <translation>입력 파일 선택</translation>
+    </message>
+    <message>
+        <source>Required.</source>
+        <translation>필수 항목입니다.</translation>
+    </message>
+    <message>
+        <source>Give a number.</source>
+        <translation>숫자를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Give a whole number.</source>
+        <translation>정수를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Too small.</source>
+        <translation>값이 너무 작습니다.</translation>
+    </message>
+    <message>
+        <source>At most {limit}.</source>
+        <translation>최대 {limit}입니다.</translation>
+    </message>
+    <message>
+        <source>Choose a file.</source>
+        <translation>파일을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>{name} cannot be read.</source>
+        <translation>{name}을(를) 읽을 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>{name} is {size}; the farm accepts at most {limit} per file.</source>
+        <translation>{name}의 크기는 {size}입니다. 팜은 파일당 최대 {limit}까지 받습니다.</translation>
+    </message>
+    <message>
+        <source>The inputs are {size} in all; the farm accepts at most {limit} per job.</source>
+        <translation>입력 파일이 모두 {size}입니다. 팜은 작업당 최대 {limit}까지 받습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Jobs</name>
+    <message>
+        <source>New {backend} job</source>
+        <translation>새 {backend} 작업</translation>
+    </message>
+    <message>
+        <source>A name for the job (optional)</source>
+        <translation>작업 이름(선택 사항)</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>제출</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>SCALE-Sim estimate</source>
+        <translation>SCALE-Sim 추정</translation>
+    </message>
+    <message>
+        <source>PIM comparison</source>
+        <translation>PIM 비교</translation>
+    </message>
+</context>
+<context>
+    <name>JobsTab</name>
+    <message>
+        <source>New job…</source>
+        <translation>새 작업…</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>작업 취소</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>백엔드</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>점수</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>제출 시각</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>로그</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <source>Sending the job…</source>
+        <translation>작업을 보내는 중…</translation>
+    </message>
+    <message>
+        <source>Job {job} submitted.</source>
+        <translation>작업 {job}을(를) 제출했습니다.</translation>
+    </message>
+</context>
+<context>
     <name>Licences</name>
     <message>
         <source>{free} of {seats} free, {queued} queued</source>
@@ -722,6 +855,10 @@ Join the queue? You are notified when a seat is held for you.</source>
         <source>Licences</source>
         <translation>라이선스</translation>
     </message>
+    <message>
+        <source>Jobs</source>
+        <translation>작업</translation>
+    </message>
 </context>
 <context>
     <name>Notifications</name>
@@ -826,6 +963,84 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>Pim</name>
+    <message>
+        <source>&quot;{part}&quot; is not rows x columns.</source>
+        <translation>&quot;{part}&quot;은(는) 행 x 열 형식이 아닙니다.</translation>
+    </message>
+    <message>
+        <source>Shapes must be positive.</source>
+        <translation>크기는 양수여야 합니다.</translation>
+    </message>
+    <message>
+        <source>Give at least one shape, such as 1024x1024.</source>
+        <translation>1024x1024처럼 크기를 하나 이상 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Give at most 64 shapes.</source>
+        <translation>크기는 최대 64개까지 입력할 수 있습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>PimSweepTab</name>
+    <message>
+        <source>Compare</source>
+        <translation>비교</translation>
+    </message>
+    <message>
+        <source>GEMV on the HBM-PIM preset against the host reading the same matrix. Choose a shape in the table to see where the cycles go.</source>
+        <translation>HBM-PIM 프리셋의 GEMV를 같은 행렬을 읽는 호스트와 비교합니다. 표에서 크기를 고르면 사이클이 어디에 쓰이는지 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Speed-up against matrix shape</source>
+        <translation>행렬 크기별 속도 향상</translation>
+    </message>
+    <message>
+        <source>Cycles by phase</source>
+        <translation>단계별 사이클</translation>
+    </message>
+    <message>
+        <source>Workload</source>
+        <translation>워크로드</translation>
+    </message>
+    <message>
+        <source>Host cycles</source>
+        <translation>호스트 사이클</translation>
+    </message>
+    <message>
+        <source>PIM cycles</source>
+        <translation>PIM 사이클</translation>
+    </message>
+    <message>
+        <source>Speed-up</source>
+        <translation>속도 향상</translation>
+    </message>
+    <message>
+        <source>PIM utilisation</source>
+        <translation>PIM 활용률</translation>
+    </message>
+    <message>
+        <source>Shapes (rows x columns)</source>
+        <translation>크기(행 x 열)</translation>
+    </message>
+    <message>
+        <source>Speed-up (host cycles / PIM cycles)</source>
+        <translation>속도 향상(호스트 사이클 / PIM 사이클)</translation>
+    </message>
+    <message>
+        <source>Cycles by phase: {workload}</source>
+        <translation>단계별 사이클: {workload}</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>호스트</translation>
+    </message>
+    <message>
+        <source>PIM</source>
+        <translation>PIM</translation>
+    </message>
+</context>
+<context>
     <name>Quota</name>
     <message>
         <source>{used} of {limit} seats at once</source>
@@ -868,6 +1083,7 @@ Join the queue? You are notified when a seat is held for you.</source>
     <name>RecordTable</name>
     <message>
         <source>Filter…</source>
+        <extracomment>rows of the filter index built per idle slice</extracomment>
         <translation>검색…</translation>
     </message>
 </context>
@@ -940,6 +1156,196 @@ Join the queue? You are notified when a seat is held for you.</source>
     <message>
         <source>This booking does not fit; change the time or seats.</source>
         <translation>이 예약은 들어갈 자리가 없습니다. 시간이나 좌석 수를 바꾸세요.</translation>
+    </message>
+</context>
+<context>
+    <name>Results</name>
+    <message>
+        <source>Choose a finished job to see its results.</source>
+        <translation>끝난 작업을 고르면 결과를 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>테스트</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>점수</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>출력</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>지표</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>값</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>레이어</translation>
+    </message>
+    <message>
+        <source>Total cycles</source>
+        <translation>전체 사이클</translation>
+    </message>
+    <message>
+        <source>Compute cycles</source>
+        <translation>연산 사이클</translation>
+    </message>
+    <message>
+        <source>Compute utilisation %</source>
+        <translation>연산 활용률 %</translation>
+    </message>
+    <message>
+        <source>Overall utilisation %</source>
+        <translation>전체 활용률 %</translation>
+    </message>
+    <message>
+        <source>Tests</source>
+        <translation>테스트</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>지표</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>레이어</translation>
+    </message>
+    <message>
+        <source> Score: {score}.</source>
+        <translation> 점수: {score}.</translation>
+    </message>
+    <message>
+        <source>Job {job} ({backend}): {outcome}.{score} {message}</source>
+        <translation>작업 {job}({backend}): {outcome}.{score} {message}</translation>
+    </message>
+    <message>
+        <source>Analytical model</source>
+        <translation>해석 모델</translation>
+    </message>
+    <message>
+        <source>Cycles per layer</source>
+        <translation>레이어별 사이클</translation>
+    </message>
+    <message>
+        <source>Utilisation per layer (%)</source>
+        <translation>레이어별 활용률(%)</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>연산</translation>
+    </message>
+    <message>
+        <source>Overall</source>
+        <translation>전체</translation>
+    </message>
+    <message>
+        <source>Cells by type</source>
+        <translation>종류별 셀 수</translation>
+    </message>
+    <message>
+        <source>Cells</source>
+        <translation>셀</translation>
+    </message>
+    <message>
+        <source>PIM against the host baseline (cycles)</source>
+        <translation>PIM과 호스트 기준 비교(사이클)</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>호스트</translation>
+    </message>
+    <message>
+        <source>PIM</source>
+        <translation>PIM</translation>
+    </message>
+    <message>
+        <source>Speed-up</source>
+        <translation>속도 향상</translation>
+    </message>
+</context>
+<context>
+    <name>ScaleSimEstimateTab</name>
+    <message>
+        <source>weight stationary</source>
+        <translation>가중치 고정(WS)</translation>
+    </message>
+    <message>
+        <source>output stationary</source>
+        <translation>출력 고정(OS)</translation>
+    </message>
+    <message>
+        <source>input stationary</source>
+        <translation>입력 고정(IS)</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>레이어</translation>
+    </message>
+    <message>
+        <source>Compute cycles</source>
+        <translation>연산 사이클</translation>
+    </message>
+    <message>
+        <source>Folds</source>
+        <translation>폴드 수</translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation>MAC 수</translation>
+    </message>
+    <message>
+        <source>Mapping efficiency %</source>
+        <translation>매핑 효율 %</translation>
+    </message>
+    <message>
+        <source>Compute utilisation %</source>
+        <translation>연산 활용률 %</translation>
+    </message>
+    <message>
+        <source>Compute cycles per layer</source>
+        <translation>레이어별 연산 사이클</translation>
+    </message>
+    <message>
+        <source>Utilisation per layer (%)</source>
+        <translation>레이어별 활용률(%)</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>구성</translation>
+    </message>
+    <message>
+        <source>Topology</source>
+        <translation>토폴로지</translation>
+    </message>
+    <message>
+        <source>Array (rows × columns)</source>
+        <translation>어레이(행 × 열)</translation>
+    </message>
+    <message>
+        <source>Dataflow</source>
+        <translation>데이터플로</translation>
+    </message>
+    <message>
+        <source>Estimated compute cycles on a {rows}×{cols} array: {total} (analytical model; SCALE-Sim itself may take minutes).</source>
+        <translation>{rows}×{cols} 어레이의 추정 연산 사이클: {total}(해석 모델 기준이며, SCALE-Sim 실행은 몇 분 걸릴 수 있습니다).</translation>
+    </message>
+    <message>
+        <source>Mapping efficiency</source>
+        <translation>매핑 효율</translation>
+    </message>
+    <message>
+        <source>Compute utilisation</source>
+        <translation>연산 활용률</translation>
     </message>
 </context>
 <context>

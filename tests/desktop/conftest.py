@@ -25,6 +25,9 @@ from hub.api import Hub
 from hub.centre import init_centre
 from hub.clients.local import LocalHub
 
+#: engineers of the pools fixture's own organisation
+TEST_USERS = ("test.engineer", "test.holder")
+
 #: Qt messages that do not fail a test, each with the reason.
 QT_WARNINGS_IGNORED = [
     # the offscreen platform plugin cannot resize native windows; harmless (FORMATS.md)
@@ -90,14 +93,33 @@ def demo_hub(tmp_path: Path) -> Iterator[Hub]:
 
 @pytest.fixture
 def pools(demo_hub: Hub) -> Hub:
-    """The demo centre with two local pools: vcs-runtime (10 seats) and dc-ultra (1 seat)."""
+    """The demo centre with two local pools, vcs-runtime (10 seats) and dc-ultra (1 seat), and
+    an organisation of its own (no quota from the demo data) with TEST_USERS in it."""
     if "pools.add_local" not in Hub.METHODS:
         pytest.skip("the licence-pool Hub methods are not in this build")
+    demo_hub.call("demo.admin", "admin.add_org", {"code": "test-lab", "kind": "university",
+                                                  "name_en": "Test Lab (fictional)"})
+    for login in TEST_USERS:
+        demo_hub.call("demo.admin", "admin.add_user", {"login": login, "org": "test-lab",
+                                                       "roles": ["engineer"]})
     demo_hub.call("demo.admin", "pools.add_local", {"feature": "vcs-runtime", "seats": 10,
                                                     "label": "VCS runtime",
                                                     "max_seats_per_lease": 4})
     demo_hub.call("demo.admin", "pools.add_local", {"feature": "dc-ultra", "seats": 1})
     return demo_hub
+
+
+@pytest.fixture
+def farm(demo_hub: Hub) -> Iterator[Hub]:
+    """The demo centre with its background worker running (it dispatches farm jobs)."""
+    if "jobs.create" not in Hub.METHODS:
+        pytest.skip("the farm Hub methods are not in this build")
+    from hub.worker import WorkerThread
+
+    worker = WorkerThread(demo_hub, interval=0.2)
+    worker.start()
+    yield demo_hub
+    worker.stop()
 
 
 @pytest.fixture

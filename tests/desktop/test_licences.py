@@ -20,9 +20,14 @@ from tests.desktop.conftest import GuiFactory
 def licences(gui: Any, qtbot: Any) -> LicencesScreen:
     screen = gui.window.show_screen("licences")
     assert isinstance(screen, LicencesScreen)
-    qtbot.waitUntil(lambda: len(screen.pools.records()) == 2)
+    qtbot.waitUntil(lambda: {"vcs-runtime", "dc-ultra"} <= {p.feature for p in
+                                                          screen.pools.records()})
     qtbot.waitUntil(lambda: gui.runner.in_flight == 0)
     return screen
+
+
+def pool_of(screen: LicencesScreen, feature: str) -> Any:
+    return next(p for p in screen.pools.records() if p.feature == feature)
 
 
 def select_pool(screen: LicencesScreen, feature: str) -> None:
@@ -35,10 +40,10 @@ def ok_button(dialog: Any) -> Any:
 
 
 def test_check_out_and_return(make_gui: GuiFactory, pools: Hub, qtbot: Any) -> None:
-    pools.call("demo.admin", "quotas.set", {"scope": "org_kind", "subject": "startup",
+    pools.call("demo.admin", "quotas.set", {"scope": "org", "subject": "test-lab",
                                             "feature": "vcs-runtime", "max_concurrent": 3,
                                             "seat_hours": 40.0})
-    gui = make_gui("demo.engineer")
+    gui = make_gui("test.engineer")
     screen = licences(gui, qtbot)
     select_pool(screen, "vcs-runtime")
     dialog = screen.checkout()
@@ -48,15 +53,17 @@ def test_check_out_and_return(make_gui: GuiFactory, pools: Hub, qtbot: Any) -> N
     dialog.seats.setValue(4)  # the quota allows 3 at once: refused inline, nothing sent
     assert not ok_button(dialog).isEnabled()
     assert "at most 3 seats" in dialog.form.fields["seats"].error.text()
+    dialog.hours.setValue(30.0)  # 2 x 30 = 60 seat-hours of the 40 a month
+    dialog.seats.setValue(2)
+    assert "seat-hours" in dialog.form.fields["seats"].error.text()
+    dialog.hours.setValue(2.0)
     dialog.seats.setValue(2)
     assert ok_button(dialog).isEnabled()
     ok_button(dialog).click()
     qtbot.waitUntil(lambda: len(screen.leases.records()) == 1)
     lease = screen.leases.records()[0]
     assert (lease.feature, lease.seats) == ("vcs-runtime", 2)
-    qtbot.waitUntil(lambda: screen.pools.records()[1].leased == 2
-                    if screen.pools.records()[1].feature == "vcs-runtime"
-                    else screen.pools.records()[0].leased == 2)
+    qtbot.waitUntil(lambda: pool_of(screen, "vcs-runtime").leased == 2)
     screen.leases.select_key(lease.id)
     screen.return_button.click()
     qtbot.waitUntil(lambda: screen.leases.records() == [])
@@ -64,8 +71,8 @@ def test_check_out_and_return(make_gui: GuiFactory, pools: Hub, qtbot: Any) -> N
 
 
 def test_queue_and_be_granted(make_gui: GuiFactory, pools: Hub, qtbot: Any) -> None:
-    other = pools.call("demo.engineer2", "leases.checkout", {"feature": "dc-ultra"})
-    gui = make_gui("demo.engineer")
+    other = pools.call("test.holder", "leases.checkout", {"feature": "dc-ultra"})
+    gui = make_gui("test.engineer")
     shown: list[str] = []
     gui.window.notifier.shown.connect(lambda title, text: shown.append(title))
     screen = licences(gui, qtbot)
@@ -85,14 +92,14 @@ def test_queue_and_be_granted(make_gui: GuiFactory, pools: Hub, qtbot: Any) -> N
     ok_button(queue_dialog).click()
     qtbot.waitUntil(lambda: len(screen.queue.records()) == 1)
     assert screen.queue.records()[0].position == 1
-    pools.call("demo.engineer2", "leases.return", {"lease_id": other["id"]})
+    pools.call("test.holder", "leases.return", {"lease_id": other["id"]})
     qtbot.waitUntil(lambda: "A seat is yours" in shown, timeout=10_000)
     qtbot.waitUntil(lambda: screen.queue.records()
                     and screen.queue.records()[0].status == "granted", timeout=10_000)
 
 
 def test_reserve_from_the_calendar(make_gui: GuiFactory, pools: Hub, qtbot: Any) -> None:
-    gui = make_gui("demo.engineer")
+    gui = make_gui("test.engineer")
     screen = licences(gui, qtbot)
     select_pool(screen, "vcs-runtime")
     screen.tabs.setCurrentIndex(4)
@@ -121,14 +128,14 @@ def test_reserve_from_the_calendar(make_gui: GuiFactory, pools: Hub, qtbot: Any)
     assert ok_button(dialog).isEnabled()
     ok_button(dialog).click()
     qtbot.waitUntil(lambda: any(b.seats == 2 for b in screen.bookings.records()))
-    qtbot.waitUntil(lambda: any(b.user == "demo.engineer" for b in calendar.bookings))
-    booked = pools.call("demo.engineer", "reservations.list", {})
+    qtbot.waitUntil(lambda: any(b.user == "test.engineer" for b in calendar.bookings))
+    booked = pools.call("test.engineer", "reservations.list", {})
     assert len(booked) == 1 and booked[0]["seats"] == 2
 
 
 def test_reserve_dialog_refuses_a_window_that_ends_before_it_starts(
         make_gui: GuiFactory, pools: Hub, qtbot: Any) -> None:
-    gui = make_gui("demo.engineer")
+    gui = make_gui("test.engineer")
     screen = licences(gui, qtbot)
     later = datetime.now(UTC) + timedelta(days=2)
     dialog = screen.reserve(later, later - timedelta(hours=1))

@@ -240,4 +240,4 @@ def test_self_test_opens_every_screen_and_exits_0(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "desktop.main", "--self-test"], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "[ko] admin.admin.users rendered" in done.stdout
+    assert "[ko] admin.users rendered" in done.stdout
