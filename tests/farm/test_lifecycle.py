@@ -168,3 +168,23 @@ def test_cancel_running_job(centre: Hub, as_user: Any, tmp_path: Path) -> None:
     with pytest.raises(ChipError) as err:
         eng.call("jobs.cancel", job_id=job.id)
     assert err.value.code == "conflict"
+
+
+def test_jobs_survive_a_hub_restart(centre: Hub, uid_lock_dir: Path, tmp_path: Path) -> None:
+    """The hub goes away while a job runs; a new hub process finds it again and concludes it."""
+    src = tmp_path / "x"
+    src.write_text("x")
+    first = LocalHub(centre, "demo.engineer")
+    job = submit_files(first, "command", [src], {"template": "sleep", "seconds": 2})
+    run_worker_until(centre, first, job.id, states=("running",))
+    first.close()
+    url = centre.settings["db_url"]
+    centre.engine.dispose()
+    del centre
+    restarted = configure(open_hub(url), uid_lock_dir)
+    again = LocalHub(restarted, "demo.engineer")
+    try:
+        done = run_worker_until(restarted, again, job.id)
+        assert done.state == "succeeded" and done.infra_retries == 0
+    finally:
+        again.close()
