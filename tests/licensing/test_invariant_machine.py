@@ -6,14 +6,22 @@ pool is oversubscribed and that every counter equals its lease and hold rows."""
 from __future__ import annotations
 
 import shutil
-import tempfile
+import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import select
 
 from core.db import transaction
@@ -29,32 +37,55 @@ USERS = ("demo.engineer", "demo.engineer2", "demo.student", "demo.instructor")
 FEATURES = ("vcs", "scalesim-slot")
 
 
-def _template() -> Path:
-    """One migrated, seeded centre, copied for every example."""
-    folder = Path(tempfile.mkdtemp(prefix="cc-machine-"))
-    centre = make_centre(f"sqlite:///{folder / 'template.sqlite3'}", folder / "home")
-    centre.hub.engine.dispose()
-    return folder / "template.sqlite3"
+class Backend:
+    """Fresh copies of one migrated, seeded centre: a copied SQLite file, or a PostgreSQL
+    database made from a template database."""
 
+    def __init__(self, pg_admin: str | None, workdir: Path) -> None:
+        self.pg_admin = pg_admin
+        self.workdir = workdir
+        if pg_admin is None:
+            self.template = f"sqlite:///{workdir / 'template.sqlite3'}"
+        else:
+            self.template_name = f"ccm_tmpl_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(pg_admin, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{self.template_name}"')
+            self.template = pg_admin.rsplit("/", 1)[0] + "/" + self.template_name
+        centre = make_centre(self.template, workdir / "home")
+        centre.hub.engine.dispose()
 
-TEMPLATE = _template()
+    def fresh(self) -> str:
+        if self.pg_admin is None:
+            db = self.workdir / f"run-{uuid.uuid4().hex[:8]}.sqlite3"
+            shutil.copy(self.template.removeprefix("sqlite:///"), db)
+            return f"sqlite:///{db}"
+        name = f"ccm_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(self.pg_admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name}"')
+        return self.pg_admin.rsplit("/", 1)[0] + "/" + name
+
+    def drop(self, url: str) -> None:
+        if self.pg_admin is None:
+            Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+            return
+        with psycopg.connect(self.pg_admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"')
 
 
 class SeatMachine(RuleBasedStateMachine):
+    backend: Backend
+
     @initialize()
     def open_centre(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="cc-run-"))
-        db = self.folder / "centre.sqlite3"
-        shutil.copy(TEMPLATE, db)
+        self.url = self.backend.fresh()
         self.clock = Clock()
-        url = f"sqlite:///{db}"
-        self.hub = Hub(open_engine(url), clock=self.clock, settings={"db_url": url})
+        self.hub = Hub(open_engine(self.url), clock=self.clock, settings={"db_url": self.url})
         self.pool_ids = [p["id"] for p in self.call("demo.admin", "pools.list")]
 
     def teardown(self) -> None:
         if hasattr(self, "hub"):
             self.hub.engine.dispose()
-            shutil.rmtree(self.folder, ignore_errors=True)
+            self.backend.drop(self.url)
 
     def call(self, login: str, method: str, **params: Any) -> Any:
         try:
@@ -142,6 +173,16 @@ class SeatMachine(RuleBasedStateMachine):
                 assert hold is not None and hold.released_at is None
 
 
-TestSeatMachine = SeatMachine.TestCase
-TestSeatMachine.settings = settings(max_examples=25, stateful_step_count=30, deadline=None,
-                                    suppress_health_check=[HealthCheck.too_slow])
+def _run(backend: Backend, examples: int) -> None:
+    machine: Callable[[], SeatMachine] = type("Machine", (SeatMachine,), {"backend": backend})
+    run_state_machine_as_test(machine, settings=settings(
+        max_examples=examples, stateful_step_count=30, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow]))
+
+
+def test_seat_invariant_sqlite(tmp_path: Path) -> None:
+    _run(Backend(None, tmp_path), examples=25)
+
+
+def test_seat_invariant_postgresql(pg_admin_url: str, tmp_path: Path) -> None:
+    _run(Backend(pg_admin_url, tmp_path), examples=10)
