@@ -340,33 +340,92 @@ def release(session: Session, job: FarmJob, now: datetime, notify: Notify) -> No
 # -- scheduler hand-off -------------------------------------------------------------------------
 
 
-def enqueue(session: Session, farm: Farm, job: FarmJob, now: datetime) -> None:
-    """Hand the job to the scheduler; ``queued`` either way (a scheduler that is down is
-    retried by :func:`dispatch`, with the reason shown)."""
-    ws = farm.workspace(job)
+ACCEPTED = "accepted; being handed to the scheduler"
+HANDOFF_GRACE_SECONDS = 30.0
+
+
+def _spec(session: Session, farm: Farm, job: FarmJob, now: datetime) -> JobSpec:
     limits = job_limits(farm, job.resources or {})
-    command = runner_argv(farm.python, job.backend)
     env = _job_env(farm, job, limits, _lease_tokens(session, farm, job, now))
-    spec = JobSpec(workspace=ws, command=tuple(command), limits=limits, env=env,
-                   licences=dict(job.features or {}))
-    try:
-        sched_id = farm.scheduler.submit(spec)
-    except SchedulerUnavailable as exc:
-        job.sched_kind = farm.scheduler.kind
-        job.sched_id = None
-        msg = f"{farm.scheduler.kind} scheduler unavailable: {exc.message}; will retry"
+    return JobSpec(workspace=farm.workspace(job), command=tuple(runner_argv(farm.python,
+                                                                            job.backend)),
+                   limits=limits, env=env, licences=dict(job.features or {}))
+
+
+def _record_handoff(session: Session, farm: Farm, job: FarmJob, now: datetime,
+                    sched_id: str | None, error: ChipError | None, notify: Notify) -> None:
+    job.sched_kind = farm.scheduler.kind
+    if sched_id is not None:
+        job.sched_id = sched_id
+        move(session, job, JobState.QUEUED, now, f"queued on the {farm.scheduler.kind} "
+             "scheduler")
+        return
+    job.sched_id = None
+    if isinstance(error, SchedulerUnavailable):
+        msg = f"{farm.scheduler.kind} scheduler unavailable: {error.message}; will retry"
         if job.state != JobState.QUEUED.value:
             move(session, job, JobState.QUEUED, now, msg)
         elif job.reason != msg:
             note(session, job, now, msg)
         return
-    job.sched_kind = farm.scheduler.kind
-    job.sched_id = sched_id
-    move(session, job, JobState.QUEUED, now, f"queued on the {farm.scheduler.kind} scheduler")
+    release(session, job, now, notify)
+    service.finish(session, job, JobState.FAILED, now, "the farm could not take the job: "
+                   f"{error.message if error else 'unknown'}",
+                   outcome=Outcome.INFRASTRUCTURE_ERROR.value, counts_as_attempt=False)
 
 
-def submit(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: Notify) -> None:
-    """Seal, validate and stage a draft job, then queue it or let it wait for seats."""
+def enqueue(session: Session, farm: Farm, job: FarmJob, now: datetime,
+            notify: Notify | None = None) -> None:
+    """Hand the job to the scheduler now, inside this transaction; ``queued`` either way (a
+    scheduler that is down is retried by :func:`dispatch`, with the reason shown)."""
+    spec = _spec(session, farm, job, now)
+    try:
+        sched_id: str | None = farm.scheduler.submit(spec)
+        error: ChipError | None = None
+    except ChipError as exc:
+        sched_id, error = None, exc
+    _record_handoff(session, farm, job, now, sched_id, error,
+                    notify or _notifier(session, now))
+
+
+def accept(session: Session, job: FarmJob, now: datetime) -> None:
+    """Accept the job as ``queued`` without calling the scheduler in this transaction:
+    :func:`hand_off` does that right after the commit, so a burst of submissions never holds
+    the database while ``sbatch`` runs."""
+    job.sched_id = None
+    move(session, job, JobState.QUEUED, now, ACCEPTED)
+
+
+def hand_off(hub: Any, job_id: int) -> None:
+    """Give an accepted job to the scheduler: the job description is read in one short
+    transaction, the scheduler is called outside any, and the answer recorded in another."""
+    farm = farm_for(hub)
+    now = hub.clock()
+    with transaction(hub.sessions, write=False) as session:
+        job = service.get_job(session, job_id)
+        if job.state != JobState.QUEUED.value or job.sched_id:
+            return
+        spec = _spec(session, farm, job, now)
+    try:
+        sched_id: str | None = farm.scheduler.submit(spec)
+        error: ChipError | None = None
+    except ChipError as exc:
+        sched_id, error = None, exc
+    with transaction(hub.sessions) as session:
+        job = service.get_job(session, job_id, lock=True)
+        if job.state != JobState.QUEUED.value or job.sched_id:
+            if sched_id is not None:  # cancelled meanwhile: take it back
+                with contextlib.suppress(ChipError):
+                    farm.scheduler.cancel(JobRef(sched_id, spec.workspace.path))
+            return
+        _record_handoff(session, farm, job, now, sched_id, error, _notifier(session, now))
+
+
+def submit(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: Notify, *,
+           hand_off_now: bool = True) -> None:
+    """Seal, validate and stage a draft job, then queue it or let it wait for seats. With
+    ``hand_off_now=False`` the job is only accepted (the caller runs :func:`hand_off` after
+    its commit)."""
     if job.state != JobState.DRAFT.value:
         raise Conflict(f"job {job.id} is {job.state}; only a draft can be submitted",
                        job=job.id, state=job.state)
@@ -405,7 +464,10 @@ def submit(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: No
             move(session, job, JobState.WAITING, now, "waiting for seats of " +
                  ", ".join(job.queue_features))
             return
-    enqueue(session, farm, job, now)
+    if hand_off_now:
+        enqueue(session, farm, job, now, notify)
+    else:
+        accept(session, job, now)
 
 
 def cancel(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: Notify) -> None:
@@ -538,9 +600,11 @@ def dispatch(hub: Any, now: datetime | None = None) -> int:
                 with session.begin_nested():
                     if job.state == JobState.WAITING.value:
                         if try_acquire(session, farm, job, now, notify):
-                            enqueue(session, farm, job, now)
-                    elif job.state == JobState.QUEUED.value and not job.sched_id:
-                        enqueue(session, farm, job, now)
+                            enqueue(session, farm, job, now, notify)
+                    elif job.state == JobState.QUEUED.value and not job.sched_id and not (
+                            job.reason == ACCEPTED and (now - job.updated_at).total_seconds()
+                            < HANDOFF_GRACE_SECONDS):
+                        enqueue(session, farm, job, now, notify)
             except (QuotaExceeded, NotEligible, LimitExceeded) as exc:
                 service.finish(session, job, JobState.FAILED, now,
                                f"licence refused: {exc.message}", outcome="licence_refused",

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import os
 import stat
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from core.errors import Forbidden, InvalidInput, LimitExceeded, NotFound
 from hub import farm as farmops
@@ -41,6 +44,8 @@ from remote.workspace import (
     upload_status,
     write_chunk,
 )
+
+log = logging.getLogger(__name__)
 
 STAFF_VIEW = ("admin", "instructor")
 MAX_CHUNK = 4 << 20
@@ -139,6 +144,17 @@ class FarmApi:
         if not ws.exists():
             Workspace.create(self._farm().root, job.workspace)
         return job, ws
+
+    def _hand_off_after_commit(self, ctx: CallContext, job_id: int) -> None:
+        """Call the scheduler once this call's transaction has committed (the database is not
+        held while sbatch runs); a failure there is retried by the worker."""
+        def hand_off(_session: Session) -> None:
+            try:
+                farmops.hand_off(self, job_id)
+            except Exception:  # the worker retries the hand-off
+                log.exception("job %s: hand-off to the scheduler failed", job_id)
+
+        event.listen(ctx.session, "after_commit", hand_off, once=True)
 
     # -- backends and previews --------------------------------------------------------------------
 
@@ -276,7 +292,9 @@ class FarmApi:
         """Seal the inputs, validate them against the backend, stage the job and queue it (or
         let it wait for licence seats)."""
         job = self._job(ctx, job_id, own=True)
-        farmops.submit(ctx.session, self._farm(), job, ctx.now, ctx.notify)
+        farmops.submit(ctx.session, self._farm(), job, ctx.now, ctx.notify, hand_off_now=False)
+        if job.state == JobState.QUEUED.value and not job.sched_id:
+            self._hand_off_after_commit(ctx, job.id)
         ctx.audit("job.submit", f"job:{job.id}", after={"state": job.state,
                                                         "features": job.features})
         return service.job_info(ctx.session, job)

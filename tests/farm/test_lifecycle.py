@@ -28,13 +28,16 @@ def test_rtl_job_end_to_end(centre_any_db: Hub, mac8_tarball: Path,
     student = LocalHub(hub, "demo.student")
     try:
         job = _rtl_job(student, mac8_tarball, mac8_params)
-        assert job.state == "queued" and job.scheduler == "local"
+        assert job.state == "queued"  # accepted; handed to the scheduler after the commit
+        assert student.call("jobs.show", job_id=job.id).scheduler == "local"
         done = run_worker_until(hub, student, job.id)
         assert done.state == "succeeded", done.reason
         assert done.outcome == "success" and done.score == 10.0 and done.max_score == 10.0
         assert done.attempts == 1 and done.infra_retries == 0
-        assert [e.state for e in done.events] == ["draft", "staged", "queued", "running",
-                                                  "succeeded"]
+        assert [e.state for e in done.events] == ["draft", "staged", "queued", "queued",
+                                                  "running", "succeeded"]
+        assert [e.message for e in done.events][2:4] == [
+            "accepted; being handed to the scheduler", "queued on the local scheduler"]
         log = student.call("jobs.log", job_id=job.id)
         assert "All outputs match the reference." in log.text and log.eof
         results = student.call("jobs.results", job_id=job.id)

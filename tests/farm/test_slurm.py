@@ -70,6 +70,7 @@ def test_rtl_job_through_slurm(slurm: SlurmCluster, farm_root: Path, tmp_path: P
     client = LocalHub(hub, "demo.student")
     try:
         job = submit_files(client, "rtl-sim", [mac8_tarball], mac8_params)
+        job = client.call("jobs.show", job_id=job.id)
         assert (job.state, job.scheduler) == ("queued", "slurm") and job.sched_id
         done = run_worker_until(hub, client, job.id, timeout=120)
         assert done.state == "succeeded", done.reason
@@ -89,6 +90,7 @@ def test_slurm_down_keeps_the_job_queued_then_runs_it(
     client = LocalHub(down, "demo.engineer")
     try:
         job = submit_files(client, "command", [src], {"template": "hello", "file": "top.v"})
+        job = client.call("jobs.show", job_id=job.id)
         assert job.state == "queued" and job.sched_id is None
         assert "slurm scheduler unavailable" in job.reason and "will retry" in job.reason
         # Slurm comes back: the next worker round hands the job over and it runs

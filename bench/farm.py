@@ -1,0 +1,265 @@
+"""The farm's figures, each against its floor in the same run.
+
+    sudo .venv/bin/python bench/farm.py [--jobs N] [--rush N] [--db URL] [--slurm-dir DIR]
+
+1. Submission overhead per job through the Hub (create, upload one small file in chunks with
+   its sha256, submit → sbatch) against a raw ``sbatch --parsable`` of the same wrapper script
+   on the same Slurm (target: ≤ 1.5× and ≤ 100 ms added per job).
+2. Deadline rush: N submissions (default 300) from as many students in one burst (32 client
+   threads), each accepted (queued on Slurm) — p50/p95/max accept latency (target p95 ≤ 500
+   ms). The accept latency is the ``jobs.submit`` call (seal, validate, stage, sbatch); the
+   whole submission (create + upload + submit) is shown beside it.
+3. The SCALE-Sim backend's wall time through the farm (local scheduler, sandbox, runner)
+   against running SCALE-Sim directly on the same inputs (target ≤ 1.1×).
+
+Slurm is started with .ci/start-slurm.sh (as root) in a temporary folder unless
+$SLURM_CONF points at a running cluster. Prints a table (milliseconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from core import accounts  # noqa: E402
+from core.db import transaction  # noqa: E402
+from hub import worker  # noqa: E402
+from hub.api import Hub  # noqa: E402
+from hub.centre import init_centre  # noqa: E402
+from hub.cli.jobs import upload_file  # noqa: E402
+from hub.clients.local import LocalHub  # noqa: E402
+from hub.farm import farm_for, forget_farm  # noqa: E402
+
+RTL = "module top(input a, output y); assign y = a; endmodule\n"
+
+
+def _ms(t0: float) -> float:
+    return (time.perf_counter() - t0) * 1000
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _start_slurm(arg: str | None) -> tuple[Path, Callable[[], None]]:
+    if os.environ.get("SLURM_CONF"):
+        return Path(os.environ["SLURM_CONF"]), lambda: None
+    directory = Path(arg or tempfile.mkdtemp(prefix="cc-bench-slurm-", dir="/tmp"))
+    script = REPO / ".ci" / "start-slurm.sh"
+    out = subprocess.run([str(script), str(directory)], capture_output=True, text=True,
+                         check=True, timeout=180).stdout
+    conf = Path(out.strip().splitlines()[-1])
+
+    def stop() -> None:
+        subprocess.run([str(script), "--stop", str(directory)], capture_output=True,
+                       timeout=60, check=False)
+
+    return conf, stop
+
+
+def _farm_yaml(path: Path, root: Path, conf: Path | None) -> Path:
+    sched = (f"  type: slurm\n  slurm_conf: {conf}\n  command_timeout: 30\n" if conf
+             else "  type: local\n  max_concurrent: 2\n")
+    path.write_text(f"scheduler:\n{sched}workspace:\n  root: {root}\n"
+                    "backends: [rtl-sim, synth, pim, npu-scalesim, command]\n"
+                    "limits:\n  job: {wall_time: 10m, memory: 4 GiB}\n"
+                    "  user: {concurrent_jobs: 1000, jobs_per_day: 100000}\n")
+    return path
+
+
+def _centre(tmp: Path, name: str, db: str | None, farm_yaml: Path) -> Hub:
+    url = db or f"sqlite:///{tmp / (name + '.sqlite3')}"
+    hub = init_centre(url, with_demo=True)
+    hub.settings["farm_config"] = str(farm_yaml)
+    hub.settings["farm_commands"] = str(REPO / "tests" / "fixtures" / "farm" /
+                                        "test_commands.yaml")
+    forget_farm(hub)
+    return hub
+
+
+def _submission(client: LocalHub, src: Path) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    job = client.call("jobs.create", backend="command",
+                      params={"template": "hello", "file": src.name})
+    upload_file(client, job.id, src)
+    t1 = time.perf_counter()
+    client.call("jobs.submit", job_id=job.id)
+    return _ms(t0), _ms(t1)
+
+
+def bench_overhead(hub: Hub, conf: Path, tmp: Path, n: int) -> list[tuple[str, float, str]]:
+    src = tmp / "top.v"
+    src.write_text(RTL)
+    client = LocalHub(hub, "demo.trainee")
+    _submission(client, src)  # warm up (imports, farm, connection pool)
+    whole, submit = [], []
+    for _ in range(n):
+        w, s = _submission(client, src)
+        whole.append(w)
+        submit.append(s)
+    client.close()
+    script = tmp / "raw.sh"
+    script.write_text("#!/bin/sh\ntrue\n")
+    env = {**os.environ, "SLURM_CONF": str(conf)}
+    raw = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run(["sbatch", "--parsable", "--job-name=cc-raw", "--time=5",
+                        f"--output={tmp}/raw-%j.out", str(script)], env=env, check=True,
+                       capture_output=True)
+        raw.append(_ms(t0))
+    m_raw, m_whole, m_sub = (statistics.mean(x) for x in (raw, whole, submit))
+    return [
+        ("raw sbatch --parsable, per job", m_raw, ""),
+        ("Hub jobs.submit (seal, validate, stage, sbatch)", m_sub,
+         f"{m_sub / m_raw:.2f}x, +{m_sub - m_raw:.0f} ms (target <= 1.5x, <= 100 ms)"),
+        ("Hub whole submission (create + upload + submit)", m_whole,
+         f"{m_whole / m_raw:.2f}x, +{m_whole - m_raw:.0f} ms"),
+    ]
+
+
+def bench_rush(hub: Hub, tmp: Path, n: int, threads: int = 32) -> list[tuple[str, float, str]]:
+    src = tmp / "lab.v"
+    src.write_text(RTL)
+    logins = [f"rush.student{i:04d}" for i in range(n)]
+    with transaction(hub.sessions) as session:
+        for login in logins:
+            accounts.add_user(session, login, org="hanbit-tech", roles=["student"],
+                              name_en=login, email=f"{login}@example.invalid")
+    clients = [LocalHub(hub, login) for login in logins]
+    gate = threading.Event()
+    accepted: list[tuple[float, float]] = []
+    failures: list[str] = []
+
+    def one(client: LocalHub) -> None:
+        gate.wait()
+        try:
+            accepted.append(_submission(client, src))
+        except Exception as exc:
+            failures.append(f"{type(exc).__name__}: {exc}")
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = [pool.submit(one, c) for c in clients]
+        gate.set()
+        for f in futures:
+            f.result()
+    wall = _ms(t0)
+    for c in clients:
+        c.close()
+    whole = [w for w, _ in accepted]
+    submit = [s for _, s in accepted]
+    rows = [
+        (f"rush: {len(accepted)}/{n} accepted, burst wall time", wall,
+         f"{len(failures)} refused" + (f" ({failures[0]})" if failures else "")),
+        ("rush: jobs.submit p50", _pct(submit, 0.5), ""),
+        ("rush: jobs.submit p95 (accept latency)", _pct(submit, 0.95), "target <= 500 ms"),
+        ("rush: jobs.submit max", max(submit), ""),
+        ("rush: whole submission p95 (create+upload+submit)", _pct(whole, 0.95), ""),
+    ]
+    return rows
+
+
+def _farm_scalesim(hub: Hub, cfg: Path, topo: Path) -> tuple[float, float]:
+    """Submit → results through the farm; also SCALE-Sim's own time inside the job."""
+    client = LocalHub(hub, "demo.student")
+    job = client.call("jobs.create", backend="npu-scalesim",
+                      params={"config": cfg.name, "topology": topo.name})
+    upload_file(client, job.id, cfg)
+    upload_file(client, job.id, topo)
+    t0 = time.perf_counter()
+    client.call("jobs.submit", job_id=job.id)
+    while True:
+        worker.tick(hub)
+        state = client.call("jobs.show", job_id=job.id).state
+        if state in ("succeeded", "failed", "cancelled"):
+            break
+        time.sleep(0.05)
+    total = _ms(t0)
+    inside = client.call("jobs.results", job_id=job.id).result.results.execution_time or 0.0
+    client.close()
+    if state != "succeeded":
+        raise RuntimeError(f"the SCALE-Sim job {state}")
+    return total, inside * 1000
+
+
+def bench_scalesim(tmp: Path, repeats: int = 2) -> list[tuple[str, float, str]]:
+    from remote.backends.scalesim.runner import run_scalesim
+
+    cfg = REPO / "resources" / "scalesim" / "npu_16x16_ws.cfg"
+    topo = tmp / "gemm.csv"
+    topo.write_text("Layer Name, M, N, K,\nGEMM_256, 256, 256, 256,\n")
+    root = Path(tempfile.mkdtemp(prefix="cc-bench-farm-", dir="/tmp"))
+    root.chmod(0o711)
+    hub = _centre(tmp, "scalesim", None, _farm_yaml(tmp / "local.yaml", root, None))
+    direct, farm, inside = [], [], []
+    try:
+        for i in range(repeats):  # alternate, keep the best of each (a shared machine is noisy)
+            t0 = time.perf_counter()
+            run_scalesim(cfg, topo, tmp / f"direct-{i}", timeout=1800)
+            direct.append(_ms(t0))
+            total, own = _farm_scalesim(hub, cfg, topo)
+            farm.append(total)
+            inside.append(own)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    d, f = min(direct), min(farm)
+    return [("SCALE-Sim directly (GEMM 256x256x256, best of 2)", d, ""),
+            ("SCALE-Sim through the farm (submit → results)", f,
+             f"{f / d:.2f}x (target <= 1.1x)"),
+            ("  of which the backend inside the sandbox", min(inside), "")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=30)
+    parser.add_argument("--rush", type=int, default=300)
+    parser.add_argument("--db", help="centre database URL (default: SQLite in a temp dir)")
+    parser.add_argument("--slurm-dir")
+    parser.add_argument("--skip-scalesim", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("CHIPCOMMONS_HOME", tempfile.mkdtemp(prefix="cc-bench-home-"))
+    rows: list[tuple[str, float, str]] = []
+    tmp = Path(tempfile.mkdtemp(prefix="cc-bench-"))
+    conf, stop = _start_slurm(args.slurm_dir)
+    root = Path(tempfile.mkdtemp(prefix="cc-bench-farm-", dir="/tmp"))
+    root.chmod(0o711)
+    try:
+        hub = _centre(tmp, "slurm", args.db, _farm_yaml(tmp / "slurm.yaml", root, conf))
+        farm_for(hub)
+        rows += bench_overhead(hub, conf, tmp, args.jobs)
+        rows += bench_rush(hub, tmp, args.rush)
+        subprocess.run(["scancel", "--name=cc-raw"], env={**os.environ, "SLURM_CONF": str(conf)},
+                       check=False, capture_output=True)
+        subprocess.run(["scancel", "-u", "root"], env={**os.environ, "SLURM_CONF": str(conf)},
+                       check=False, capture_output=True)
+        if not args.skip_scalesim:
+            rows += bench_scalesim(tmp)
+    finally:
+        stop()
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'ms':>9}  note")
+    print("-" * (width + 40))
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>9.1f}  {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
