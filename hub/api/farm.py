@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from core.errors import Forbidden, InvalidInput, LimitExceeded, NotFound
 from hub import farm as farmops
@@ -146,15 +146,25 @@ class FarmApi:
         return job, ws
 
     def _hand_off_after_commit(self, ctx: CallContext, job_id: int) -> None:
-        """Call the scheduler once this call's transaction has committed (the database is not
-        held while sbatch runs); a failure there is retried by the worker."""
-        def hand_off(_session: Session) -> None:
+        """Call the scheduler once this call's transaction has committed and its connection is
+        back in the pool (the database is not held while sbatch runs); a failure there is
+        retried by the worker."""
+        committed: list[bool] = []
+
+        def on_commit(_session: Session) -> None:
+            committed.append(True)
+
+        def on_end(_session: Session, transaction: SessionTransaction) -> None:
+            if transaction.parent is not None or len(committed) != 1:
+                return
+            committed.append(True)  # once
             try:
                 farmops.hand_off(self, job_id)
             except Exception:  # the worker retries the hand-off
                 log.exception("job %s: hand-off to the scheduler failed", job_id)
 
-        event.listen(ctx.session, "after_commit", hand_off, once=True)
+        event.listen(ctx.session, "after_commit", on_commit, once=True)
+        event.listen(ctx.session, "after_transaction_end", on_end)
 
     # -- backends and previews --------------------------------------------------------------------
 
