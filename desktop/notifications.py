@@ -43,14 +43,13 @@ def describe(kind: str, payload: dict[str, Any]) -> tuple[str, str]:
                          "Your seat of {feature} expires soon; renew it to keep it.")
     elif kind in {"job.finished", "job.succeeded", "job.failed", "job.done"}:
         title = translate("Notifications", "A job has finished")
-        text = translate("Notifications", "Job {job} ({backend}) finished: {state}.")
+        text = translate("Notifications", "Job {job} finished: {state}.")
     else:
         title = translate("Notifications", "Notice from the centre")
         text = translate("Notifications", "The centre sent a notice ({kind}).")
     return title, text.format(
         seats=seats, feature=feature, kind=kind, end=_get(payload, "ends_at", "end"),
-        job=_get(payload, "job_id", "id", "job"), backend=_get(payload, "backend"),
-        state=_get(payload, "state", "status"))
+        job=_get(payload, "job_id", "job", "id"), state=_get(payload, "state", "status"))
 
 
 class Notifier(QObject):

@@ -11,6 +11,13 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 PALETTE = ("#3b6fb6", "#e39b2d", "#5cb85c", "#8e5cc2", "#c9302c", "#17a2b8", "#6c757d")
 
 
+MAX_LABELS = 8
+
+
+def short(text: str, width: int = 10) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _pg() -> Any:
     import pyqtgraph as pg
 
@@ -48,8 +55,8 @@ class Chart(QWidget):
 
     def _categories(self, names: Sequence[str]) -> None:
         axis = self.plot.getAxis("bottom")
-        step = max(1, len(names) // 16)
-        axis.setTicks([[(i, str(n)) for i, n in enumerate(names) if i % step == 0]])
+        step = max(1, -(-len(names) // MAX_LABELS))
+        axis.setTicks([[(i, short(str(n))) for i, n in enumerate(names) if i % step == 0]])
 
     def bars(self, names: Sequence[str], groups: Mapping[str, Sequence[float]]) -> None:
         """Grouped bars: one group of bars per name, one colour per series in ``groups``."""
@@ -90,3 +97,40 @@ class Chart(QWidget):
             self.series[label] = [float(v) for v in values]
         if x_names is not None:
             self._categories(x_names)
+
+
+class HeatMap(QWidget):
+    """A grid of values (rows × columns) as colours, with row and column labels."""
+
+    def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        pg = _pg()
+        self.plot = pg.PlotWidget(self)
+        self.plot.setTitle(title)
+        self.image = pg.ImageItem()
+        self.plot.addItem(self.image)
+        self.plot.invertY(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        self.values: list[list[float]] = []
+        self.setMinimumHeight(220)
+
+    def set_title(self, title: str) -> None:
+        self.plot.setTitle(title)
+
+    def show_grid(self, values: Sequence[Sequence[float]], row_names: Sequence[str],
+                  column_names: Sequence[str]) -> None:
+        import numpy as np
+
+        pg = _pg()
+        self.values = [list(map(float, row)) for row in values]
+        grid = np.asarray(self.values, dtype=float)
+        # ImageItem's first axis is x: columns go across, rows down
+        self.image.setImage(grid.T, autoLevels=False,
+                            levels=(0.0, max(1e-9, float(grid.max()) if grid.size else 1.0)))
+        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.plot.getAxis("left").setTicks([[(i + 0.5, n) for i, n in enumerate(row_names)]])
+        step = max(1, len(column_names) // 12)
+        self.plot.getAxis("bottom").setTicks(
+            [[(i + 0.5, n) for i, n in enumerate(column_names) if i % step == 0]])

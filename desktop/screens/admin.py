@@ -6,6 +6,14 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from desktop.screens.admin_accounts import AuditTab, OrgsTab, UsersTab
+from desktop.screens.admin_licences import (
+    OptionsFileTab,
+    PoolsTab,
+    QuotasTab,
+    ReconcileTab,
+    SeatsTab,
+)
+from desktop.screens.admin_reports import ReportsTab
 from desktop.screens.base import Screen
 from desktop.screens.tabbed import TabbedScreen
 
@@ -15,6 +23,12 @@ translate = QCoreApplication.translate
 def admin_tabs() -> list[tuple[type[Screen], str]]:
     """(tab class, translated title), in the order they appear."""
     return [
+        (PoolsTab, translate("AdminScreen", "Pools")),
+        (QuotasTab, translate("AdminScreen", "Quotas")),
+        (SeatsTab, translate("AdminScreen", "Seats and bookings")),
+        (ReportsTab, translate("AdminScreen", "Usage reports")),
+        (OptionsFileTab, translate("AdminScreen", "Options file")),
+        (ReconcileTab, translate("AdminScreen", "Reconcile")),
         (UsersTab, translate("AdminScreen", "Users")),
         (OrgsTab, translate("AdminScreen", "Organisations")),
         (AuditTab, translate("AdminScreen", "Audit log")),

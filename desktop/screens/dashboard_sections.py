@@ -27,6 +27,7 @@ class Section:
 
 def sections() -> list[Section]:
     """Every section this desktop knows (filtered by :func:`available`)."""
+    from desktop.screens.jobs import job_columns
     from desktop.screens.licences import booking_columns, lease_columns, queue_columns
 
     return [
@@ -38,6 +39,8 @@ def sections() -> list[Section]:
         Section("bookings", "reservations.list",
                 lambda: translate("Dashboard", "My upcoming bookings"), booking_columns,
                 key=lambda x: x.id),
+        Section("jobs", "jobs.list", lambda: translate("Dashboard", "My running and recent jobs"),
+                job_columns, key=lambda x: x.id, params={"limit": 20}),
     ]
 
 

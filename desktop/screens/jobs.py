@@ -41,6 +41,22 @@ LIVE_MS = 2000
 LOG_MS = 1000
 
 
+def job_columns() -> list[Column[Any]]:
+    return [
+        Column(lambda: translate("JobsTab", "Job"), lambda j: j.id, numeric=True),
+        Column(lambda: translate("JobsTab", "Name"), lambda j: j.name),
+        Column(lambda: translate("JobsTab", "Backend"), lambda j: j.backend),
+        Column(lambda: translate("JobsTab", "State"), lambda j: j.state),
+        Column(lambda: translate("JobsTab", "Outcome"), lambda j: j.outcome or ""),
+        Column(lambda: translate("JobsTab", "Score"), lambda j: j.score,
+               lambda j: "" if j.score is None else f"{j.score:g} / {j.max_score or 0:g}",
+               numeric=True),
+        Column(lambda: translate("JobsTab", "Submitted"), lambda j: j.submitted_at,
+               lambda j: local_text(j.submitted_at)),
+        Column(lambda: translate("JobsTab", "Reason"), lambda j: j.reason),
+    ]
+
+
 class SubmitDialog(QDialog):
     """The form of one backend: its parameters, its input files, a name."""
 
@@ -93,19 +109,8 @@ class JobsTab(Screen):
         self.cancel_button = QPushButton(self.tr("Cancel job"), self)
         self.cancel_button.clicked.connect(self.cancel_job)
         self.sending = QLabel(self)
-        self.jobs: RecordTable[Any] = RecordTable([
-            Column(lambda: self.tr("Job"), lambda j: j.id, numeric=True),
-            Column(lambda: self.tr("Name"), lambda j: j.name),
-            Column(lambda: self.tr("Backend"), lambda j: j.backend),
-            Column(lambda: self.tr("State"), lambda j: j.state),
-            Column(lambda: self.tr("Outcome"), lambda j: j.outcome or ""),
-            Column(lambda: self.tr("Score"), lambda j: j.score,
-                   lambda j: "" if j.score is None else f"{j.score:g} / {j.max_score or 0:g}",
-                   numeric=True),
-            Column(lambda: self.tr("Submitted"), lambda j: j.submitted_at,
-                   lambda j: local_text(j.submitted_at)),
-            Column(lambda: self.tr("Reason"), lambda j: j.reason),
-        ], key=lambda j: j.id, parent=self)
+        self.jobs: RecordTable[Any] = RecordTable(job_columns(), key=lambda j: j.id,
+                                                  parent=self)
         self.jobs.setObjectName("jobsTable")
         self.jobs.proxy.sort(0, Qt.SortOrder.DescendingOrder)
         self.jobs.selection_changed.connect(self._job_selected)

@@ -37,6 +37,45 @@
     </message>
 </context>
 <context>
+    <name>AddPoolDialog</name>
+    <message>
+        <source>Add a local pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats per lease</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A lease cannot take more seats than the pool has.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hours per lease</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the pool a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A name uses letters, digits, dot, underscore and hyphen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AddUserDialog</name>
     <message>
         <source>Add a user</source>
@@ -103,7 +142,102 @@
     </message>
 </context>
 <context>
+    <name>AdminPools</name>
+    <message>
+        <source>Tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats per lease</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hours per lease</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>suspended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported: {added} pool(s) added, {updated} updated; features: {features}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licence file imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AdminScreen</name>
+    <message>
+        <source>Pools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quotas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats and bookings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage reports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Options file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconcile</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Users</source>
         <translation type="unfinished"></translation>
@@ -270,6 +404,10 @@
         <source>My upcoming bookings</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>My running and recent jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>DashboardScreen</name>
@@ -287,6 +425,37 @@
     </message>
     <message>
         <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EditPoolDialog</name>
+    <message>
+        <source>Edit {pool}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{used} seats are in use; the pool cannot shrink below that.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats per lease</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hours per lease</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bookings need approval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspended</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -425,6 +594,45 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
         <source>The host key of this centre is not the one you trusted before. Someone may be intercepting the connection, or the centre was reinstalled. ChipCommons will not connect. Ask the centre&apos;s admin for the new fingerprint.
 
 {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyword</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Declares</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What it declares</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file is {size} bytes; a licence file is at most 4 MB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{servers} server line(s), {features} FEATURE and {increments} INCREMENT line(s). The centre checks the whole file and imports all of it or nothing.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -890,7 +1098,7 @@ Join the queue? You are notified when a seat is held for you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Job {job} ({backend}) finished: {state}.</source>
+        <source>Job {job} finished: {state}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -899,6 +1107,25 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
     <message>
         <source>The centre sent a notice ({kind}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OptionsFileTab</name>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generated from quotas, bookings, suspensions and eligibility. Install it beside the vendor daemon and run lmreread.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the options file</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1032,6 +1259,29 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>PoolsTab</name>
+    <message>
+        <source>Import a licence file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a local pool…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a FlexLM licence file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licence files (*.lic *.dat *.txt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Quota</name>
     <message>
         <source>{used} of {limit} seats at once</source>
@@ -1071,10 +1321,334 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>QuotaDialog</name>
+    <message>
+        <source>Set a quota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every organisation of a kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>one organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a course</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applies to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>startup, an organisation code or a course</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say which organisations or course.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty: all tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seat-hours per period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give a whole number of seats, or leave it empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give seats at once, seat-hours, or both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give a number of hours, or leave it empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QuotasTab</name>
+    <message>
+        <source>Applies to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seat-hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reserved seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set a quota…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReconcileTab</name>
+    <message>
+        <source>Paste the output of lmstat -a here, or load a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load a file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconcile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats leased</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hosts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats idle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Used without a lease</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leased or booked but idle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose lmstat output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste or load lmstat output first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{matched} lease(s) match the server. {unleased} seat(s) are used without a lease; {idle} lease(s) and {booked} booking(s) sit idle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lease</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>booking</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecordTable</name>
     <message>
         <source>Filter…</source>
         <extracomment>rows of the filter index built per idle slice</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportsTab</name>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seat-hours per day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Peak seats in use and seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Denials by reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue waits (minutes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Utilisation (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seat-hours by weekday and hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seat-hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Peak</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Denials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue waits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Median wait (min)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booked but idle (h)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By organisation, user and course</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The range ends before it starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>course</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{hours:.1f} seat-hours on {tools} tools; {denials} denials; {waits} queue waits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Median</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>95th percentile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the usage report</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1379,6 +1953,73 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
     <message>
         <source>{waiting} requests are waiting; you would be number {position}. When seats free up they are held for you and you are notified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SeatsTab</name>
+    <message>
+        <source>Lease</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Release the seat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats in use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bookings waiting for approval</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

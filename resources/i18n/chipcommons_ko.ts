@@ -37,6 +37,45 @@
     </message>
 </context>
 <context>
+    <name>AddPoolDialog</name>
+    <message>
+        <source>Add a local pool</source>
+        <translation>로컬 풀 추가</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>표시 이름</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>좌석</translation>
+    </message>
+    <message>
+        <source>Seats per lease</source>
+        <translation>대여당 좌석</translation>
+    </message>
+    <message>
+        <source>A lease cannot take more seats than the pool has.</source>
+        <translation>한 번의 대여가 풀의 좌석 수보다 많을 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Hours per lease</source>
+        <translation>대여당 시간</translation>
+    </message>
+    <message>
+        <source>Give the pool a name.</source>
+        <translation>풀 이름을 입력하세요.</translation>
+    </message>
+    <message>
+        <source>A name uses letters, digits, dot, underscore and hyphen.</source>
+        <translation>이름에는 영문자, 숫자, 마침표, 밑줄, 하이픈만 쓸 수 있습니다.</translation>
+    </message>
+</context>
+<context>
     <name>AddUserDialog</name>
     <message>
         <source>Add a user</source>
@@ -103,7 +142,102 @@
     </message>
 </context>
 <context>
+    <name>AdminPools</name>
+    <message>
+        <source>Tool</source>
+        <translation>도구</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>표시 이름</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation>공급사</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>서버</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>좌석</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>사용 중</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>만료일</translation>
+    </message>
+    <message>
+        <source>Seats per lease</source>
+        <translation>대여당 좌석</translation>
+    </message>
+    <message>
+        <source>Hours per lease</source>
+        <translation>대여당 시간</translation>
+    </message>
+    <message>
+        <source>Approval</source>
+        <translation>승인</translation>
+    </message>
+    <message>
+        <source>needed</source>
+        <translation>필요</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>suspended</source>
+        <translation>정지됨</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>활성</translation>
+    </message>
+    <message>
+        <source>Imported: {added} pool(s) added, {updated} updated; features: {features}.</source>
+        <translation>가져오기 완료: 풀 {added}개 추가, {updated}개 갱신, 기능: {features}.</translation>
+    </message>
+    <message>
+        <source>Licence file imported</source>
+        <translation>라이선스 파일을 가져왔습니다</translation>
+    </message>
+</context>
+<context>
     <name>AdminScreen</name>
+    <message>
+        <source>Pools</source>
+        <translation>풀</translation>
+    </message>
+    <message>
+        <source>Quotas</source>
+        <translation>할당량</translation>
+    </message>
+    <message>
+        <source>Seats and bookings</source>
+        <translation>좌석과 예약</translation>
+    </message>
+    <message>
+        <source>Usage reports</source>
+        <translation>사용 보고서</translation>
+    </message>
+    <message>
+        <source>Options file</source>
+        <translation>옵션 파일</translation>
+    </message>
+    <message>
+        <source>Reconcile</source>
+        <translation>대조</translation>
+    </message>
     <message>
         <source>Users</source>
         <translation>사용자</translation>
@@ -271,6 +405,10 @@
         <source>My upcoming bookings</source>
         <translation>다가오는 내 예약</translation>
     </message>
+    <message>
+        <source>My running and recent jobs</source>
+        <translation>실행 중이거나 최근의 내 작업</translation>
+    </message>
 </context>
 <context>
     <name>DashboardScreen</name>
@@ -289,6 +427,37 @@
     <message>
         <source>What</source>
         <translation>내용</translation>
+    </message>
+</context>
+<context>
+    <name>EditPoolDialog</name>
+    <message>
+        <source>Edit {pool}</source>
+        <translation>{pool} 편집</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>좌석</translation>
+    </message>
+    <message>
+        <source>{used} seats are in use; the pool cannot shrink below that.</source>
+        <translation>{used}석이 사용 중이므로 그보다 줄일 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Seats per lease</source>
+        <translation>대여당 좌석</translation>
+    </message>
+    <message>
+        <source>Hours per lease</source>
+        <translation>대여당 시간</translation>
+    </message>
+    <message>
+        <source>Bookings need approval</source>
+        <translation>예약에 승인 필요</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>정지</translation>
     </message>
 </context>
 <context>
@@ -433,6 +602,45 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
         <translation>이 센터의 호스트 키가 이전에 신뢰한 키와 다릅니다. 누군가 연결을 가로채고 있거나 센터가 다시 설치되었을 수 있습니다. ChipCommons는 접속하지 않습니다. 센터 관리자에게 새 지문을 확인하세요.
 
 {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import {name}</source>
+        <translation>{name} 가져오기</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>줄</translation>
+    </message>
+    <message>
+        <source>Keyword</source>
+        <translation>키워드</translation>
+    </message>
+    <message>
+        <source>Declares</source>
+        <translation>선언 내용</translation>
+    </message>
+    <message>
+        <source>What it declares</source>
+        <translation>선언 내용</translation>
+    </message>
+    <message>
+        <source>The file</source>
+        <translation>파일 내용</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>가져오기</translation>
+    </message>
+    <message>
+        <source>The file is {size} bytes; a licence file is at most 4 MB.</source>
+        <translation>파일 크기가 {size}바이트입니다. 라이선스 파일은 최대 4MB입니다.</translation>
+    </message>
+    <message>
+        <source>{servers} server line(s), {features} FEATURE and {increments} INCREMENT line(s). The centre checks the whole file and imports all of it or nothing.</source>
+        <translation>SERVER {servers}줄, FEATURE {features}줄, INCREMENT {increments}줄입니다. 센터는 파일 전체를 확인하고 전부 가져오거나 하나도 가져오지 않습니다.</translation>
     </message>
 </context>
 <context>
@@ -899,8 +1107,8 @@ Join the queue? You are notified when a seat is held for you.</source>
         <translation>작업이 끝났습니다</translation>
     </message>
     <message>
-        <source>Job {job} ({backend}) finished: {state}.</source>
-        <translation>작업 {job}({backend})이(가) 끝났습니다: {state}.</translation>
+        <source>Job {job} finished: {state}.</source>
+        <translation>작업 {job}이(가) 끝났습니다: {state}.</translation>
     </message>
     <message>
         <source>Notice from the centre</source>
@@ -909,6 +1117,25 @@ Join the queue? You are notified when a seat is held for you.</source>
     <message>
         <source>The centre sent a notice ({kind}).</source>
         <translation>센터에서 알림을 보냈습니다({kind}).</translation>
+    </message>
+</context>
+<context>
+    <name>OptionsFileTab</name>
+    <message>
+        <source>Preview</source>
+        <translation>미리 보기</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>다른 이름으로 저장…</translation>
+    </message>
+    <message>
+        <source>Generated from quotas, bookings, suspensions and eligibility. Install it beside the vendor daemon and run lmreread.</source>
+        <translation>할당량, 예약, 정지, 이용 자격으로 만든 파일입니다. 벤더 데몬 옆에 설치하고 lmreread를 실행하세요.</translation>
+    </message>
+    <message>
+        <source>Save the options file</source>
+        <translation>옵션 파일 저장</translation>
     </message>
 </context>
 <context>
@@ -1041,6 +1268,29 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>PoolsTab</name>
+    <message>
+        <source>Import a licence file…</source>
+        <translation>라이선스 파일 가져오기…</translation>
+    </message>
+    <message>
+        <source>Add a local pool…</source>
+        <translation>로컬 풀 추가…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>편집…</translation>
+    </message>
+    <message>
+        <source>Choose a FlexLM licence file</source>
+        <translation>FlexLM 라이선스 파일 선택</translation>
+    </message>
+    <message>
+        <source>Licence files (*.lic *.dat *.txt);;All files (*)</source>
+        <translation>라이선스 파일 (*.lic *.dat *.txt);;모든 파일 (*)</translation>
+    </message>
+</context>
+<context>
     <name>Quota</name>
     <message>
         <source>{used} of {limit} seats at once</source>
@@ -1080,11 +1330,335 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>QuotaDialog</name>
+    <message>
+        <source>Set a quota</source>
+        <translation>할당량 설정</translation>
+    </message>
+    <message>
+        <source>every organisation of a kind</source>
+        <translation>같은 종류의 모든 기관</translation>
+    </message>
+    <message>
+        <source>one organisation</source>
+        <translation>기관 하나</translation>
+    </message>
+    <message>
+        <source>a course</source>
+        <translation>강좌</translation>
+    </message>
+    <message>
+        <source>Applies to</source>
+        <translation>적용 대상</translation>
+    </message>
+    <message>
+        <source>startup, an organisation code or a course</source>
+        <translation>startup, 기관 코드 또는 강좌</translation>
+    </message>
+    <message>
+        <source>Which</source>
+        <translation>대상</translation>
+    </message>
+    <message>
+        <source>Say which organisations or course.</source>
+        <translation>어느 기관이나 강좌인지 입력하세요.</translation>
+    </message>
+    <message>
+        <source>empty: all tools</source>
+        <translation>비우면 모든 도구</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>도구</translation>
+    </message>
+    <message>
+        <source>Seats at once</source>
+        <translation>동시 좌석</translation>
+    </message>
+    <message>
+        <source>Seat-hours per period</source>
+        <translation>기간당 좌석시간</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>월</translation>
+    </message>
+    <message>
+        <source>term</source>
+        <translation>학기</translation>
+    </message>
+    <message>
+        <source>no period</source>
+        <translation>기간 없음</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <source>Give a whole number of seats, or leave it empty.</source>
+        <translation>좌석 수를 정수로 입력하거나 비워 두세요.</translation>
+    </message>
+    <message>
+        <source>Give seats at once, seat-hours, or both.</source>
+        <translation>동시 좌석이나 좌석시간, 또는 둘 다 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Give a number of hours, or leave it empty.</source>
+        <translation>시간을 숫자로 입력하거나 비워 두세요.</translation>
+    </message>
+</context>
+<context>
+    <name>QuotasTab</name>
+    <message>
+        <source>Applies to</source>
+        <translation>적용 대상</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>도구</translation>
+    </message>
+    <message>
+        <source>all tools</source>
+        <translation>모든 도구</translation>
+    </message>
+    <message>
+        <source>Seats at once</source>
+        <translation>동시 좌석</translation>
+    </message>
+    <message>
+        <source>Seat-hours</source>
+        <translation>좌석시간</translation>
+    </message>
+    <message>
+        <source>Per</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <source>Reserved seats</source>
+        <translation>예약 확보 좌석</translation>
+    </message>
+    <message>
+        <source>Set a quota…</source>
+        <translation>할당량 설정…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+</context>
+<context>
+    <name>ReconcileTab</name>
+    <message>
+        <source>Paste the output of lmstat -a here, or load a file.</source>
+        <translation>lmstat -a 출력을 여기에 붙여 넣거나 파일을 불러오세요.</translation>
+    </message>
+    <message>
+        <source>Load a file…</source>
+        <translation>파일 불러오기…</translation>
+    </message>
+    <message>
+        <source>Reconcile</source>
+        <translation>대조</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>도구</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Seats used</source>
+        <translation>사용 좌석</translation>
+    </message>
+    <message>
+        <source>Seats leased</source>
+        <translation>대여 좌석</translation>
+    </message>
+    <message>
+        <source>Hosts</source>
+        <translation>호스트</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>내용</translation>
+    </message>
+    <message>
+        <source>Seats idle</source>
+        <translation>유휴 좌석</translation>
+    </message>
+    <message>
+        <source>Used without a lease</source>
+        <translation>대여 없이 사용</translation>
+    </message>
+    <message>
+        <source>Leased or booked but idle</source>
+        <translation>대여·예약했지만 유휴</translation>
+    </message>
+    <message>
+        <source>Choose lmstat output</source>
+        <translation>lmstat 출력 선택</translation>
+    </message>
+    <message>
+        <source>Paste or load lmstat output first.</source>
+        <translation>먼저 lmstat 출력을 붙여 넣거나 불러오세요.</translation>
+    </message>
+    <message>
+        <source>{matched} lease(s) match the server. {unleased} seat(s) are used without a lease; {idle} lease(s) and {booked} booking(s) sit idle.</source>
+        <translation>대여 {matched}건이 서버와 일치합니다. {unleased}석이 대여 없이 쓰이고 있고, 대여 {idle}건과 예약 {booked}건이 쓰이지 않고 있습니다.</translation>
+    </message>
+    <message>
+        <source>lease</source>
+        <translation>대여</translation>
+    </message>
+    <message>
+        <source>booking</source>
+        <translation>예약</translation>
+    </message>
+</context>
+<context>
     <name>RecordTable</name>
     <message>
         <source>Filter…</source>
         <extracomment>rows of the filter index built per idle slice</extracomment>
         <translation>검색…</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsTab</name>
+    <message>
+        <source>Show</source>
+        <translation>보기</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV로 내보내기…</translation>
+    </message>
+    <message>
+        <source>Seat-hours per day</source>
+        <translation>일별 좌석시간</translation>
+    </message>
+    <message>
+        <source>Peak seats in use and seats</source>
+        <translation>최대 동시 사용 좌석과 전체 좌석</translation>
+    </message>
+    <message>
+        <source>Denials by reason</source>
+        <translation>사유별 거절</translation>
+    </message>
+    <message>
+        <source>Queue waits (minutes)</source>
+        <translation>대기 시간(분)</translation>
+    </message>
+    <message>
+        <source>Utilisation (%)</source>
+        <translation>활용률(%)</translation>
+    </message>
+    <message>
+        <source>Seat-hours by weekday and hour</source>
+        <translation>요일·시간대별 좌석시간</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>도구</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>좌석</translation>
+    </message>
+    <message>
+        <source>Seat-hours</source>
+        <translation>좌석시간</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>활용률</translation>
+    </message>
+    <message>
+        <source>Peak</source>
+        <translation>최대</translation>
+    </message>
+    <message>
+        <source>Denials</source>
+        <translation>거절</translation>
+    </message>
+    <message>
+        <source>Queue waits</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <source>Median wait (min)</source>
+        <translation>대기 중앙값(분)</translation>
+    </message>
+    <message>
+        <source>Booked but idle (h)</source>
+        <translation>예약 후 유휴(시간)</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Leases</source>
+        <translation>대여</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>차트</translation>
+    </message>
+    <message>
+        <source>By tool</source>
+        <translation>도구별</translation>
+    </message>
+    <message>
+        <source>By organisation, user and course</source>
+        <translation>기관·사용자·강좌별</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>까지</translation>
+    </message>
+    <message>
+        <source>The range ends before it starts.</source>
+        <translation>기간의 끝이 시작보다 빠릅니다.</translation>
+    </message>
+    <message>
+        <source>organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>course</source>
+        <translation>강좌</translation>
+    </message>
+    <message>
+        <source>{hours:.1f} seat-hours on {tools} tools; {denials} denials; {waits} queue waits.</source>
+        <translation>도구 {tools}개에서 {hours:.1f}좌석시간, 거절 {denials}건, 대기 {waits}건.</translation>
+    </message>
+    <message>
+        <source>Median</source>
+        <translation>중앙값</translation>
+    </message>
+    <message>
+        <source>95th percentile</source>
+        <translation>95백분위</translation>
+    </message>
+    <message>
+        <source>Export the usage report</source>
+        <translation>사용 보고서 내보내기</translation>
     </message>
 </context>
 <context>
@@ -1389,6 +1963,73 @@ Join the queue? You are notified when a seat is held for you.</source>
     <message>
         <source>{waiting} requests are waiting; you would be number {position}. When seats free up they are held for you and you are notified.</source>
         <translation>{waiting}건이 대기 중이며 회원님은 {position}번째가 됩니다. 좌석이 나면 회원님을 위해 확보하고 알려 드립니다.</translation>
+    </message>
+</context>
+<context>
+    <name>SeatsTab</name>
+    <message>
+        <source>Lease</source>
+        <translation>대여</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>도구</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>좌석</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Booking</source>
+        <translation>예약</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>Release the seat</source>
+        <translation>좌석 회수</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>승인</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>거절</translation>
+    </message>
+    <message>
+        <source>Seats in use</source>
+        <translation>사용 중인 좌석</translation>
+    </message>
+    <message>
+        <source>Bookings waiting for approval</source>
+        <translation>승인 대기 중인 예약</translation>
     </message>
 </context>
 <context>

@@ -77,9 +77,12 @@ def test_submit_a_scalesim_job_and_see_its_results(make_gui: GuiFactory, farm: H
 def test_a_synthesis_job_streams_its_log_and_plots_cells_by_type(
         make_gui: GuiFactory, farm: Hub, qtbot: Any) -> None:
     gui = make_gui("demo.engineer")
+    shown: list[str] = []
+    gui.window.notifier.shown.connect(lambda title, text: shown.append(text))
     tab = jobs_tab(gui, qtbot)
     job = submit(tab, qtbot, "synth", {"files": [FIXTURES / "adder.v"]}, {"top": "adder"})
     assert (job.state, job.outcome) == ("succeeded", "success"), job.reason
+    qtbot.waitUntil(lambda: f"Job {job.id} finished: succeeded." in shown, timeout=10_000)
     qtbot.waitUntil(lambda: "Synthesised adder" in tab.log.toPlainText(), timeout=20_000)
     qtbot.waitUntil(lambda: "Cells" in tab.results.chart_a.series, timeout=20_000)
     assert sum(tab.results.chart_a.series["Cells"]) > 0

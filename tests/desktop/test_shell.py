@@ -32,6 +32,14 @@ from tests.desktop.faults import DownHub, FlakyHub
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def users_tab(gui: Any) -> UsersTab:
+    screen = gui.window.show_screen("admin")
+    tab = screen.pages["admin.users"]
+    screen.tabs.setCurrentWidget(tab)
+    assert isinstance(tab, UsersTab)
+    return tab
+
+
 def nav_keys(gui: Any) -> list[str]:
     return [cls.key for cls in gui.window.screen_classes]
 
@@ -40,8 +48,7 @@ def test_admin_sees_admin_screen_and_an_engineer_does_not(make_gui: GuiFactory,
                                                           qtbot: Any) -> None:
     admin = make_gui("demo.admin")
     assert "admin" in nav_keys(admin)
-    screen = admin.window.show_screen("admin")
-    users = screen.findChild(UsersTab)
+    users = users_tab(admin)
     qtbot.waitUntil(lambda: len(users.table.records()) >= 7)
     assert "demo.student" in {u.login for u in users.table.records()}
     engineer = make_gui("demo.engineer")
@@ -60,7 +67,7 @@ def test_the_hub_refuses_an_engineer_anyway(make_gui: GuiFactory, qtbot: Any) ->
 def test_add_user_validates_inline_and_sends_nothing_until_valid(make_gui: GuiFactory,
                                                                  qtbot: Any) -> None:
     gui = make_gui("demo.admin")
-    users = gui.window.show_screen("admin").findChild(UsersTab)
+    users = users_tab(gui)
     qtbot.waitUntil(lambda: bool(users.orgs))
     users.add_button.click()
     dialog = users.findChild(AddUserDialog)
