@@ -113,9 +113,9 @@ def test_to_run_result_on_reference_reports(fixtures: Path) -> None:
 
 def test_memory_limit_is_a_memory_limit(fixtures: Path, tmp_path: Path,
                                         scalesim_python: str) -> None:
-    # gemm_medium's operand matrices alone need more than 300 MB of address space.
+    # gemm_medium's operand matrices alone need more than 200 MB of address space.
     result = execute(fixtures / "scale_32x32_ws_calc.cfg", fixtures / "gemm_medium.csv",
-                     tmp_path / "job", timeout=120, python=scalesim_python, memory_limit_mb=300)
+                     tmp_path / "job", timeout=120, python=scalesim_python, memory_limit_mb=200)
     assert result.outcome == Outcome.MEMORY_LIMIT, result.message
 
 
