@@ -229,12 +229,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=30)
     parser.add_argument("--rush", type=int, default=300)
     parser.add_argument("--db", help="centre database URL (default: SQLite in a temp dir)")
+    parser.add_argument("--pg", action="store_true",
+                        help="run on a private PostgreSQL cluster started here")
     parser.add_argument("--slurm-dir")
     parser.add_argument("--skip-scalesim", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("CHIPCOMMONS_HOME", tempfile.mkdtemp(prefix="cc-bench-home-"))
-    rows: list[tuple[str, float, str]] = []
+    rows: list[tuple[str, float, str]] = [("database", 0.0, (args.db or "sqlite").split(":")[0]
+                                           if not args.pg else "postgresql (private)")]
     tmp = Path(tempfile.mkdtemp(prefix="cc-bench-"))
+    stops: list[Callable[[], None]] = []
+    if args.pg and not args.db:
+        from tests.support import services
+
+        cluster = services.start_postgres(Path(tempfile.mkdtemp(prefix="cc-bench-pg-",
+                                                                dir="/tmp")))
+        args.db = services.create_database(cluster.url, "cc_bench_farm")
+        stops.append(cluster.stop)
     conf, stop = _start_slurm(args.slurm_dir)
     root = Path(tempfile.mkdtemp(prefix="cc-bench-farm-", dir="/tmp"))
     root.chmod(0o711)
@@ -251,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += bench_scalesim(tmp)
     finally:
         stop()
+        for more in stops:
+            more()
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(tmp, ignore_errors=True)
     width = max(len(r[0]) for r in rows)
