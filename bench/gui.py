@@ -79,6 +79,7 @@ class Row:
 
 
 def table_figures() -> tuple[float, float, float, float, float, int]:
+    import numpy  # noqa: F401 - loaded by the hub in the app (farm, PIM); not timed here
     from PySide6.QtCore import QCoreApplication, Qt
 
     from desktop.models import Column

@@ -84,6 +84,9 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    # Hub calls run Python on worker threads; hand the GIL back to the GUI thread within 1 ms
+    # (the default 5 ms, times a few busy workers, shows as a stutter)
+    sys.setswitchinterval(0.001)
     app = QApplication(argv or sys.argv[:1])
     app.setApplicationName("ChipCommons")
     app.setOrganizationName("ChipCommons")

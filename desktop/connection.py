@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # the hub is imported after the window is up (fast first pain
     from hub.clients.base import HubClient
 
 HEARTBEAT_MS = 15_000
+LOCAL_WORKERS = 2
+REMOTE_WORKERS = 6
 RECONNECT_DELAYS_MS = (1_000, 2_000, 5_000, 10_000, 30_000)
 
 
@@ -137,6 +139,10 @@ class Connection(QObject):
         client, me = result
         self._drop_client()
         self.runner.client = client
+        # an in-process centre computes on our threads (GIL): few workers keep the window
+        # responsive; a remote one mostly waits on the network: more calls in flight
+        self.runner.pool.setMaxThreadCount(LOCAL_WORKERS if hasattr(client, "hub")
+                                           else REMOTE_WORKERS)
         client.subscribe(self._deliver)
         self.me = me
         self._attempt = 0

@@ -166,9 +166,19 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             import numpy as np
 
             keys = self.column_keys(column)
-            order = sorted(range(len(keys)), key=keys.__getitem__)
+            sample = keys[0] if keys else 0
+            if isinstance(sample, int | float) and not isinstance(sample, tuple):
+                order = np.argsort(np.asarray(keys, dtype=float), kind="stable")
+            elif isinstance(sample, str):
+                # text: rank the distinct values once, then sort integer codes
+                code = {text: i for i, text in enumerate(sorted(set(keys)))}
+                order = np.argsort(np.fromiter((code[k] for k in keys), dtype=np.int64,
+                                               count=len(keys)), kind="stable")
+            else:
+                order = np.asarray(sorted(range(len(keys)), key=keys.__getitem__),
+                                   dtype=np.int64)
             ranks = np.empty(len(keys), dtype=np.int64)
-            ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(keys), dtype=np.int64)
+            ranks[order] = np.arange(len(keys), dtype=np.int64)
             self._ranks[column] = ranks
         return ranks
 

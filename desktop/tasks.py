@@ -91,7 +91,7 @@ class HubRunner(QObject):
     #: a call failed and nobody handled it (the main window shows it)
     unhandled = Signal(object)
 
-    def __init__(self, client: HubClient | None = None, *, max_threads: int = 4,
+    def __init__(self, client: HubClient | None = None, *, max_threads: int = 2,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.client = client
