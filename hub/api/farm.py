@@ -135,6 +135,10 @@ class FarmApi:
             raise Forbidden(f"job {job_id} is not yours", job=job_id)
         return job
 
+    @staticmethod
+    def _owner_login(ctx: CallContext, job: Any) -> str | None:
+        return ctx.actor.login if job.user_id == ctx.actor.user_id else None
+
     def _draft(self, ctx: CallContext, job_id: int) -> tuple[Any, Workspace]:
         job = self._job(ctx, job_id, own=True)
         if job.state != JobState.DRAFT.value:
@@ -248,7 +252,7 @@ class FarmApi:
                                  b.features(checked), ctx.now, name=name)
         Workspace.create(farm.root, job.workspace)
         ctx.audit("job.create", f"job:{job.id}", after={"backend": backend, "name": name})
-        return service.job_info(ctx.session, job)
+        return service.job_info(ctx.session, job, login=ctx.actor.login)
 
     @rpc("jobs.upload_begin", roles=FARM_USERS, write=True)
     def jobs_upload_begin(self, ctx: CallContext, job_id: int, name: str, size: int,
@@ -307,7 +311,7 @@ class FarmApi:
             self._hand_off_after_commit(ctx, job.id)
         ctx.audit("job.submit", f"job:{job.id}", after={"state": job.state,
                                                         "features": job.features})
-        return service.job_info(ctx.session, job)
+        return service.job_info(ctx.session, job, login=self._owner_login(ctx, job))
 
     @rpc("jobs.list", roles=FARM_USERS)
     def jobs_list(self, ctx: CallContext, everyone: bool = False,

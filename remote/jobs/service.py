@@ -4,10 +4,10 @@ data. Scheduling and licences are orchestrated by :mod:`hub.farm`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.errors import Forbidden, InvalidInput, LimitExceeded, NotFound
@@ -57,8 +57,10 @@ def workspace_name(job_id: int) -> str:
     return f"job-{job_id:08d}"
 
 
-def job_info(session: Session, job: FarmJob, *, with_events: bool = False) -> JobInfo:
-    login = session.scalar(select(User.login).where(User.id == job.user_id)) or "?"
+def job_info(session: Session, job: FarmJob, *, with_events: bool = False,
+             login: str | None = None) -> JobInfo:
+    """``login``: the owner's login when the caller knows it (saves a query)."""
+    login = login or session.scalar(select(User.login).where(User.id == job.user_id)) or "?"
     events: tuple[JobEventInfo, ...] = ()
     if with_events:
         events = tuple(JobEventInfo(e.at, e.state, e.message) for e in session.scalars(
@@ -122,17 +124,16 @@ def active_jobs(session: Session, states: frozenset[JobState] = ACTIVE) -> list[
 def check_user_limits(session: Session, user_id: int, now: datetime, concurrent: int,
                       per_day: int) -> None:
     """The farm's per-user limits: jobs at once (waiting, queued, running) and per day."""
-    running = session.scalar(select(func.count()).select_from(FarmJob).where(
-        FarmJob.user_id == user_id,
-        FarmJob.state.in_([s.value for s in ACTIVE]))) or 0
+    active = [st.value for st in ACTIVE]
+    row = session.execute(select(
+        func.coalesce(func.sum(case((FarmJob.state.in_(active), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((FarmJob.submitted_at > now - timedelta(days=1), 1),
+                                    else_=0)), 0),
+    ).where(FarmJob.user_id == user_id)).one()
+    running, today = int(row[0]), int(row[1])
     if running >= concurrent:
         raise LimitExceeded(f"you have {running} jobs waiting or running; the farm allows "
                             f"{concurrent} at once", limit="concurrent_jobs")
-    from datetime import timedelta
-
-    today = session.scalar(select(func.count()).select_from(FarmJob).where(
-        FarmJob.user_id == user_id, FarmJob.submitted_at.is_not(None),
-        FarmJob.submitted_at > now - timedelta(days=1))) or 0
     if today >= per_day:
         raise LimitExceeded(f"you submitted {today} jobs in the last 24 hours; the farm "
                             f"allows {per_day}", limit="jobs_per_day")

@@ -215,3 +215,20 @@ def test_a_fork_bomb_is_contained(centre: Hub, as_user: Any, tmp_path: Path) -> 
     ok = submit_files(client, "command", [FIXTURES / "farm" / "test_commands.yaml"],
                       {"template": "hello", "file": "test_commands.yaml"})
     assert run_worker_until(centre, client, ok.id).state == "succeeded"
+
+
+def test_per_user_job_limits(centre: Hub, as_user: Any, tmp_path: Path) -> None:
+    farm_yaml = tmp_path / "farm.yaml"
+    farm_yaml.write_text(f"scheduler: {{type: local}}\nworkspace: {{root: {tmp_path / 'farm'}}}\n"
+                         "limits: {user: {concurrent_jobs: 1, jobs_per_day: 5}}\n")
+    centre.settings["farm_config"] = str(farm_yaml)
+    from hub.farm import forget_farm
+
+    forget_farm(centre)
+    client = as_user("demo.engineer")
+    src = tmp_path / "x"
+    src.write_text("x")
+    first = submit_files(client, "command", [src], {"template": "sleep", "seconds": 30})
+    with pytest.raises(LimitExceeded, match="1 at once"):
+        submit_files(client, "command", [src], {"template": "sleep", "seconds": 1})
+    client.call("jobs.cancel", job_id=first.id)
