@@ -106,6 +106,7 @@ def checkout(session: Session, user: Person, feature_name: str, n: int, hours: f
     elif hours > max(p.max_lease_hours for p in pools):
         raise LimitExceeded(f"at most {max(p.max_lease_hours for p in pools):g} h per lease of "
                             f"{feature_name}", reason="limit")
+    seats.lock_feature(session, feature.id)
     claimed = _claim_hold(session, user, feature, pools, n, hours, now, host, course, borrow)
     if claimed is not None:
         return lease_info(session, claimed)
@@ -212,6 +213,10 @@ def _take_from_hold(session: Session, hold: Hold, pool: Pool, user: Person, n: i
 
 
 def get_lease(session: Session, lease_id: int) -> Lease:
+    """The lease, locked (after its pool: see :func:`licensing.seats.lock_pools`)."""
+    pool_id = session.scalar(select(Lease.pool_id).where(Lease.id == lease_id))
+    if pool_id is not None:
+        seats.lock_pools(session, [pool_id])
     lease = session.scalar(seats.for_update(select(Lease).where(Lease.id == lease_id)))
     if lease is None:
         raise NotFound(f"no lease {lease_id}", lease=lease_id)
@@ -319,6 +324,7 @@ def list_leases(session: Session, *, user_id: int | None, active_only: bool = Tr
 
 def expire_due(session: Session, now: datetime, notify: Notify) -> list[LeaseInfo]:
     """End every lease whose TTL ran out without a heartbeat; hand seats to the queue."""
+    seats.lock_all(session)
     due = session.scalars(seats.for_update(
         select(Lease).where(Lease.ended_at.is_(None), Lease.expires_at <= now)
         .order_by(Lease.id))).all()
@@ -337,6 +343,8 @@ def expire_due(session: Session, now: datetime, notify: Notify) -> list[LeaseInf
 
 def end_user_leases(session: Session, user_id: int, now: datetime, notify: Notify) -> int:
     """End a suspended user's leases."""
+    seats.lock_pools(session, session.scalars(select(Lease.pool_id).where(
+        Lease.user_id == user_id, Lease.ended_at.is_(None))))
     leases = session.scalars(select(Lease).where(Lease.user_id == user_id,
                                                  Lease.ended_at.is_(None))).all()
     for lease in leases:

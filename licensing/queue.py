@@ -83,6 +83,7 @@ def join(session: Session, user: Person, feature_name: str, seats_wanted: int, h
                             f"{feature_name}")
     if seats_wanted > max(p.seats for p in pools):
         raise LimitExceeded(f"{feature_name} has only {max(p.seats for p in pools)} seats")
+    seats.lock_feature(session, feature.id)
     existing = session.scalar(select(QueueEntry).where(
         QueueEntry.feature_id == feature.id, QueueEntry.user_id == user.id,
         QueueEntry.status.in_(ACTIVE)))
@@ -100,6 +101,7 @@ def join(session: Session, user: Person, feature_name: str, seats_wanted: int, h
 def leave(session: Session, user: Person, feature_name: str, now: datetime,
           notify: Notify) -> QueueInfo:
     feature = get_feature(session, feature_name)
+    seats.lock_feature(session, feature.id)
     entry = session.scalar(seats.for_update(select(QueueEntry).where(
         QueueEntry.feature_id == feature.id, QueueEntry.user_id == user.id,
         QueueEntry.status.in_(ACTIVE))))
@@ -112,6 +114,9 @@ def leave(session: Session, user: Person, feature_name: str, now: datetime,
 
 def remove_user(session: Session, user_id: int, now: datetime, notify: Notify) -> int:
     """Take a (suspended) user out of every queue; returns how many entries."""
+    for fid in sorted(set(session.scalars(select(QueueEntry.feature_id).where(
+            QueueEntry.user_id == user_id, QueueEntry.status.in_(ACTIVE))))):
+        seats.lock_feature(session, fid)
     entries = session.scalars(seats.for_update(select(QueueEntry).where(
         QueueEntry.user_id == user_id, QueueEntry.status.in_(ACTIVE)))).all()
     for entry in entries:
@@ -168,6 +173,7 @@ def grant_heads(session: Session, feature_id: int, now: datetime, notify: Notify
     feature = session.get(Feature, feature_id)
     if feature is None:
         return granted
+    seats.lock_feature(session, feature_id)
     for entry in _ordered_waiting(session, feature_id, lock=True):
         hold = _hold_for(session, feature, entry, now)
         if hold is None:
@@ -211,6 +217,7 @@ def _hold_for(session: Session, feature: Feature, entry: QueueEntry,
 def lapse_grants(session: Session, now: datetime, notify: Notify) -> list[QueueInfo]:
     """Grants not claimed within their grace period lapse; the seats go to the next head."""
     lapsed: list[QueueInfo] = []
+    seats.lock_all(session)
     rows = session.execute(seats.for_update(
         select(QueueEntry, Hold).join(Hold, Hold.id == QueueEntry.hold_id)
         .where(QueueEntry.status == "granted", Hold.released_at.is_(None),

@@ -145,9 +145,9 @@ def _plan(session: Session, user: Person, feature_name: str, starts: datetime, e
             raise LimitExceeded(f"at most {most} seats per booking of {feature_name} "
                                 f"(lab sessions are booked by instructors)", reason="limit")
     best: tuple[Pool | None, list[str]] = (None, ["no pool"])
+    # Lock the pool rows: bookings of one pool are made one at a time (PostgreSQL).
+    seats.lock_pools(session, [p.id for p in pools])
     for pool in pools:
-        # Lock the pool row: bookings of one pool are made one at a time (PostgreSQL).
-        session.execute(select(Pool.id).where(Pool.id == pool.id).with_for_update())
         conflicts = []
         for s, e in occurrences:
             booked = policy.peak_booked(session, pool.id, s, e,
@@ -214,6 +214,10 @@ def book(session: Session, user: Person, feature_name: str, starts: datetime, en
 
 
 def get_reservation(session: Session, reservation_id: int) -> Reservation:
+    pool_id = session.scalar(select(Reservation.pool_id).where(
+        Reservation.id == reservation_id))
+    if pool_id is not None:
+        seats.lock_pools(session, [pool_id])
     row = session.scalar(seats.for_update(select(Reservation).where(
         Reservation.id == reservation_id)))
     if row is None:
@@ -286,6 +290,7 @@ def listing(session: Session, *, user_id: int | None, feature: str | None = None
 
 def start_due(session: Session, now: datetime, notify: Notify) -> list[ReservationInfo]:
     """Hold seats for bookings whose window has begun; close those that were missed."""
+    seats.lock_all(session)
     started = []
     due = session.scalars(seats.for_update(select(Reservation).where(
         Reservation.status == "approved", Reservation.starts_at <= now)
@@ -330,6 +335,7 @@ def _free(session: Session, pool_id: int) -> int:
 def top_up(session: Session, now: datetime) -> int:
     """Active bookings that could not hold all their seats at the start take freed seats
     (until their no-show deadline). Returns seats taken."""
+    seats.lock_all(session)
     taken = 0
     holds = session.scalars(seats.for_update(select(Hold).where(
         Hold.kind == "reservation", Hold.released_at.is_(None), Hold.no_show_at.is_not(None),
@@ -345,6 +351,7 @@ def top_up(session: Session, now: datetime) -> int:
 
 def release_no_shows(session: Session, now: datetime, notify: Notify) -> int:
     """At the no-show deadline, seats nobody claimed go back to the pool (and the queue)."""
+    seats.lock_all(session)
     released = 0
     holds = session.scalars(seats.for_update(select(Hold).where(
         Hold.kind == "reservation", Hold.released_at.is_(None), Hold.no_show_at <= now))).all()
@@ -370,6 +377,7 @@ def release_no_shows(session: Session, now: datetime, notify: Notify) -> int:
 
 def end_due(session: Session, now: datetime, notify: Notify) -> list[ReservationInfo]:
     """Release the holds of bookings whose window is over."""
+    seats.lock_all(session)
     ended = []
     holds = session.scalars(seats.for_update(select(Hold).where(
         Hold.kind == "reservation", Hold.released_at.is_(None), Hold.expires_at <= now))).all()

@@ -9,6 +9,7 @@ constraint ``0 <= in_use <= seats`` is the last line of defence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -112,3 +113,22 @@ def for_update(stmt: S) -> S:
     """Lock the selected rows until commit and re-read them (PostgreSQL: a second writer waits,
     then sees the first one's result; SQLite: the IMMEDIATE transaction already serialises)."""
     return stmt.with_for_update().execution_options(populate_existing=True)
+
+
+def lock_pools(session: Session, pool_ids: Iterable[int]) -> None:
+    """Lock pool rows in id order. Every change takes its pools' locks before it locks lease,
+    hold, queue or booking rows, so two changes never wait for each other in a circle
+    (PostgreSQL; on SQLite the IMMEDIATE transaction serialises everything anyway)."""
+    ids = sorted(set(pool_ids))
+    if ids:
+        session.execute(select(Pool.id).where(Pool.id.in_(ids)).order_by(Pool.id)
+                        .with_for_update())
+
+
+def lock_feature(session: Session, feature_id: int) -> None:
+    lock_pools(session, session.scalars(select(Pool.id).where(Pool.feature_id == feature_id)))
+
+
+def lock_all(session: Session) -> None:
+    """The worker's round touches many pools: it locks them all first, in id order."""
+    lock_pools(session, session.scalars(select(Pool.id)))
