@@ -95,6 +95,7 @@ class Connection(QObject):
         self._reconnect_timer.setSingleShot(True)
         self._reconnect_timer.timeout.connect(self._reconnect)
         self._attempt = 0
+        self._owned = True
         runner.retrying.connect(self._on_retrying)
         runner.succeeded.connect(self._on_call_ok)
 
@@ -131,14 +132,17 @@ class Connection(QObject):
         self.runner.run(work, done=self._opened, failed=self._open_failed, owner=self)
 
     def use(self, client: HubClient) -> None:
-        """Adopt an already-open client (tests, the self-test)."""
-        self.runner.run(lambda: (client, client.call("me.whoami")), done=self._opened,
+        """Work through an already-open client that stays the caller's to close (tests, the
+        self-test)."""
+        self.runner.run(lambda: (client, client.call("me.whoami")),
+                        done=lambda result: self._opened(result, owned=False),
                         failed=self._open_failed, owner=self)
 
-    def _opened(self, result: tuple[HubClient, UserInfo]) -> None:
+    def _opened(self, result: tuple[HubClient, UserInfo], owned: bool = True) -> None:
         client, me = result
         self._drop_client()
         self.runner.client = client
+        self._owned = owned
         # an in-process centre computes on our threads (GIL): few workers keep the window
         # responsive; a remote one mostly waits on the network: more calls in flight
         self.runner.pool.setMaxThreadCount(LOCAL_WORKERS if hasattr(client, "hub")
@@ -209,7 +213,8 @@ class Connection(QObject):
         self.runner.client = None
         if old is not None:
             old.unsubscribe(self._deliver)
-            self.runner.run(old.close)  # closing can wait on sockets and threads
+            if self._owned:
+                self.runner.run(old.close)  # closing can wait on sockets and threads
 
     def close(self) -> None:
         self._heartbeat.stop()

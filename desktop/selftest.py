@@ -89,10 +89,11 @@ def visit_screens(gui: Gui, on_page: Callable[[str, QWidget], None]) -> list[str
 def run_self_test(args: argparse.Namespace) -> int:
     app = ensure_application()
     failures: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="chipcommons-selftest-settings-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="chipcommons-selftest-settings-") as tmp, \
+            _centre_for(args) as client:
         for language in ("en", "ko"):
             settings = AppSettings(Path(tmp) / f"settings-{language}.ini")
-            failures += _one_language(app, settings, language, args)
+            failures += _one_language(app, settings, language, client)
     for line in failures:
         print(f"self-test: FAILED {line}", file=sys.stderr)
     if not failures:
@@ -100,8 +101,23 @@ def run_self_test(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+@contextmanager
+def _centre_for(args: argparse.Namespace) -> Iterator[HubClient]:
+    """``--centre`` if given, else a throw-away demo centre."""
+    if getattr(args, "centre", None):
+        choice = CentreChoice(url=args.centre, as_user=args.as_user, key_path=args.key)
+        client = open_client(choice, getattr(args, "accept_host_key", None))
+        try:
+            yield client
+        finally:
+            client.close()
+    else:
+        with demo_centre() as client:
+            yield client
+
+
 def _one_language(app: QApplication, settings: AppSettings, language: str,
-                  args: argparse.Namespace) -> list[str]:
+                  client: HubClient) -> list[str]:
     failures: list[str] = []
 
     def check(name: str, widget: QWidget) -> None:
@@ -128,14 +144,5 @@ def _one_language(app: QApplication, settings: AppSettings, language: str,
         finally:
             gui.close()
 
-    if getattr(args, "centre", None):
-        choice = CentreChoice(url=args.centre, as_user=args.as_user, key_path=args.key)
-        client = open_client(choice, getattr(args, "accept_host_key", None))
-        try:
-            run_with(client)
-        finally:
-            client.close()
-    else:
-        with demo_centre() as client:
-            run_with(client)
+    run_with(client)
     return failures

@@ -65,6 +65,7 @@ class RecordTable(QWidget, Generic[T]):
 
     def set_records(self, records: Sequence[T]) -> None:
         self.model.set_records(records)
+        self.view.viewport().update()  # texts that depend on the clock ("time left") too
         if len(records) > WARM_CHUNK:
             QTimer.singleShot(0, self, self._warm_filter)
 
