@@ -1,15 +1,16 @@
 """Usage reports: utilisation over time, peaks, denials, queue waits and a weekday × hour heat
 map, with the tables behind them and CSV export.
 
-The per-feature figures come from the centre's ``reports.usage``; the time series and the heat
-map add up the seat-hours of everyone's leases in the range (``leases.list``), hour by hour in
-the centre's zone — presentation of the centre's data, no accounting rules of our own.
+The per-feature figures come from the centre's ``reports.usage``, and so does the series over
+time (one report per day). The heat map adds up the seat-hours of the latest leases
+(``leases.list``, at most HEAT_LEASES of them) hour by hour in the centre's zone — presentation
+of the centre's data, no accounting rules of our own.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ from desktop.tables import RecordTable
 from desktop.timefmt import CENTRE_ZONE, korean, to_local
 
 translate = QCoreApplication.translate
+HEAT_LEASES = 1000
+MAX_DAYS = 92
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAYS_KO = ("월", "화", "수", "목", "금", "토", "일")
 
@@ -112,6 +115,7 @@ class ReportsTab(Screen):
         self.report: Any = None
         self.daily: dict[Any, float] = {}
         self.grid: list[list[float]] = []
+        self._generation = 0
         charts = QWidget(self)
         grid = QGridLayout(charts)
         for i, chart in enumerate((self.over_time, self.utilisation, self.peaks, self.denials,
@@ -143,9 +147,17 @@ class ReportsTab(Screen):
             self.summary.setText(self.tr("The range ends before it starts."))
             return
         self.call("reports.usage", self._show_report, start=start, end=end)
+        days = min(MAX_DAYS, max(1, round((end - start).total_seconds() / 86400)))
+        first = end - timedelta(days=days)
+        self.daily = {}
+        self._generation += 1
+        for i in range(days):
+            day_start = first + timedelta(days=i)
+            self.call("reports.usage", self._day_filler(to_local(day_start).date(), days),
+                      start=day_start, end=day_start + timedelta(days=1))
         if self.ctx.may("leases.list"):
             self.call("leases.list", lambda rows: self._show_leases(rows, start, end),
-                      everyone=True, include_ended=True, limit=5000)
+                      everyone=True, include_ended=True, limit=HEAT_LEASES)
 
     def _show_report(self, report: Any) -> None:
         self.report = report
@@ -173,13 +185,26 @@ class ReportsTab(Screen):
             self.tr("Median"): [f.queue_wait_p50_minutes or 0.0 for f in features],
             self.tr("95th percentile"): [f.queue_wait_p95_minutes or 0.0 for f in features]})
 
+    def _day_filler(self, day: Any, expected: int) -> Callable[[Any], None]:
+        generation = self._generation
+        return lambda report: self._day_loaded(day, report, expected, generation)
+
+    def _day_loaded(self, day: Any, report: Any, expected: int, generation: int) -> None:
+        if generation != self._generation:
+            return  # an answer to an older range
+        self.daily[day] = sum(f.seat_hours for f in report.features)
+        if len(self.daily) == expected:
+            days = sorted(self.daily)
+            self.over_time.lines(list(range(len(days))), {self.tr("Seat-hours"):
+                                                          [self.daily[d] for d in days]},
+                                 x_names=[d.strftime("%m-%d") for d in days])
+
     def _show_leases(self, leases: list[Any], start: datetime, end: datetime) -> None:
-        self.daily, self.grid = spread_seat_hours(leases, start, end)
-        days = sorted(self.daily)
-        self.over_time.lines(list(range(len(days))), {self.tr("Seat-hours"):
-                                                      [self.daily[d] for d in days]},
-                             x_names=[d.strftime("%m-%d") for d in days])
+        _, self.grid = spread_seat_hours(leases, start, end)
         names = WEEKDAYS_KO if korean() else WEEKDAYS_EN
+        if len(leases) >= HEAT_LEASES:
+            self.heat.set_title(self.tr("Seat-hours by weekday and hour (latest {count} "
+                                        "leases)").format(count=len(leases)))
         self.heat.show_grid(self.grid, names, [f"{h:02d}" for h in range(24)])
 
     def export(self, path: Path | None = None) -> Path | None:

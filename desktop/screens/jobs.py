@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.labels import state_label
 from desktop.models import Column
 from desktop.schema_form import SchemaForm
 from desktop.screens.base import AppContext, Screen
@@ -46,8 +47,10 @@ def job_columns() -> list[Column[Any]]:
         Column(lambda: translate("JobsTab", "Job"), lambda j: j.id, numeric=True),
         Column(lambda: translate("JobsTab", "Name"), lambda j: j.name),
         Column(lambda: translate("JobsTab", "Backend"), lambda j: j.backend),
-        Column(lambda: translate("JobsTab", "State"), lambda j: j.state),
-        Column(lambda: translate("JobsTab", "Outcome"), lambda j: j.outcome or ""),
+        Column(lambda: translate("JobsTab", "State"), lambda j: j.state,
+               lambda j: state_label(j.state)),
+        Column(lambda: translate("JobsTab", "Outcome"), lambda j: j.outcome or "",
+               lambda j: state_label(j.outcome)),
         Column(lambda: translate("JobsTab", "Score"), lambda j: j.score,
                lambda j: "" if j.score is None else f"{j.score:g} / {j.max_score or 0:g}",
                numeric=True),

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import ChipError
 from desktop.availability_bar import AvailabilityDelegate, availability_text
+from desktop.labels import state_label
 from desktop.messages import error_text, error_title
 from desktop.models import Column
 from desktop.screens.base import AppContext, Screen
@@ -63,7 +64,8 @@ def queue_columns() -> list[Column[Any]]:
         Column(lambda: translate("Licences", "Tool"), lambda x: x.feature),
         Column(lambda: translate("Licences", "Seats"), lambda x: x.seats, numeric=True),
         Column(lambda: translate("Licences", "Position"), lambda x: x.position,
-               lambda x: str(x.position) if x.position else x.status, numeric=True),
+               lambda x: str(x.position) if x.position else state_label(x.status),
+               numeric=True),
         Column(lambda: translate("Licences", "Held until"), lambda x: x.hold_expires_at,
                lambda x: local_text(x.hold_expires_at)),
     ]
@@ -77,7 +79,8 @@ def booking_columns() -> list[Column[Any]]:
                lambda x: local_text(x.starts_at)),
         Column(lambda: translate("Licences", "Until"), lambda x: x.ends_at,
                lambda x: local_text(x.ends_at)),
-        Column(lambda: translate("Licences", "State"), lambda x: x.status),
+        Column(lambda: translate("Licences", "State"), lambda x: x.status,
+               lambda x: state_label(x.status)),
         Column(lambda: translate("Licences", "Note"), lambda x: x.note),
     ]
 

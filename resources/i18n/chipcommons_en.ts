@@ -1648,6 +1648,10 @@ Join the queue? You are notified when a seat is held for you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Seat-hours by weekday and hour (latest {count} leases)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Export the usage report</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2035,6 +2039,97 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
     <message>
         <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>States</name>
+    <message>
+        <source>draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>staged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waiting for seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waiting for approval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>granted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lapsed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>success</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>compile error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>runtime error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>time limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>memory limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>infrastructure error</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1657,6 +1657,10 @@ Join the queue? You are notified when a seat is held for you.</source>
         <translation>95백분위</translation>
     </message>
     <message>
+        <source>Seat-hours by weekday and hour (latest {count} leases)</source>
+        <translation>요일·시간대별 좌석시간(최근 대여 {count}건)</translation>
+    </message>
+    <message>
         <source>Export the usage report</source>
         <translation>사용 보고서 내보내기</translation>
     </message>
@@ -2045,6 +2049,97 @@ Join the queue? You are notified when a seat is held for you.</source>
     <message>
         <source>Language</source>
         <translation>언어</translation>
+    </message>
+</context>
+<context>
+    <name>States</name>
+    <message>
+        <source>draft</source>
+        <translation>초안</translation>
+    </message>
+    <message>
+        <source>staged</source>
+        <translation>준비됨</translation>
+    </message>
+    <message>
+        <source>waiting for seats</source>
+        <translation>좌석 대기</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>대기열</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation>성공</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>waiting for approval</source>
+        <translation>승인 대기</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>승인됨</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>활성</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>거절됨</translation>
+    </message>
+    <message>
+        <source>granted</source>
+        <translation>배정됨</translation>
+    </message>
+    <message>
+        <source>lapsed</source>
+        <translation>만료됨</translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation>나감</translation>
+    </message>
+    <message>
+        <source>success</source>
+        <translation>성공</translation>
+    </message>
+    <message>
+        <source>compile error</source>
+        <translation>컴파일 오류</translation>
+    </message>
+    <message>
+        <source>runtime error</source>
+        <translation>실행 오류</translation>
+    </message>
+    <message>
+        <source>time limit</source>
+        <translation>시간 초과</translation>
+    </message>
+    <message>
+        <source>memory limit</source>
+        <translation>메모리 초과</translation>
+    </message>
+    <message>
+        <source>infrastructure error</source>
+        <translation>인프라 오류</translation>
     </message>
 </context>
 <context>

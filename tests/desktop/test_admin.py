@@ -88,11 +88,13 @@ def test_the_usage_report_draws_its_charts_and_exports_csv(
     gui = make_gui("demo.admin")
     tab = admin_tab(gui, "admin.reports")
     assert isinstance(tab, ReportsTab)
-    qtbot.waitUntil(lambda: tab.report is not None and bool(tab.grid), timeout=15_000)
+    qtbot.waitUntil(lambda: tab.report is not None and bool(tab.grid)
+                    and len(tab.daily) == 31, timeout=30_000)
     features = [f.feature for f in tab.report.features]
     assert "vcs-runtime" in features
     assert len(tab.utilisation.series["Utilisation"]) == len(features)
     assert len(tab.heat.values) == 7 and len(tab.heat.values[0]) == 24
+    assert sum(tab.over_time.series["Seat-hours"]) > 0
     path = tab.export(tmp_path / "usage.csv")
     assert path is not None
     with path.open(encoding="utf-8-sig") as handle:
