@@ -208,7 +208,7 @@ def storm(url: str, processes: int, ops_each: int, *, kill_after: float | None =
         killed = 1
         work = ctx.Process(target=worker, args=(url, t0, stop))
         work.start()
-    tallies = [out.get(timeout=600) for _ in range(processes - killed)]
+    tallies = [out.get(timeout=3600) for _ in range(processes - killed)]
     for p in clients:
         p.join(timeout=60)
     seconds = time.monotonic() - started

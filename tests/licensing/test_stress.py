@@ -33,6 +33,7 @@ def check_counters(url: str) -> list[seats.SeatCount]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_storm_never_oversubscribes(db_url: str) -> None:
     storm.prepare(db_url, users=16)
     result = storm.storm(db_url, processes=16, ops_each=625)
@@ -46,9 +47,10 @@ def test_storm_never_oversubscribes(db_url: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_sigkill_mid_storm_loses_no_seat(db_url: str) -> None:
     storm.prepare(db_url, users=16)
-    result = storm.storm(db_url, processes=16, ops_each=150, kill_after=1.5)
+    result = storm.storm(db_url, processes=16, ops_each=100, kill_after=1.5)
     assert result.violations == 0
     counts = check_counters(db_url)
     assert all(c.consistent for c in counts), counts  # no phantom seat right after the kill
