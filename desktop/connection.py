@@ -56,6 +56,17 @@ def open_client(choice: CentreChoice, accept_fingerprint: str | None) -> HubClie
     return client
 
 
+def warm_method_table() -> int:
+    """Build every Hub method's parameter model and result decoder now (on a worker): pydantic
+    builds them holding the GIL, which would otherwise stutter the window on each method's
+    first call. Returns how many methods there are."""
+    from hub.api import Hub
+
+    for name in list(Hub.METHODS):
+        Hub.METHODS[name]
+    return len(Hub.METHODS)
+
+
 class State(enum.StrEnum):
     OFFLINE = "offline"
     CONNECTING = "connecting"
@@ -153,6 +164,7 @@ class Connection(QObject):
         self._set_state(State.CONNECTED)
         self._heartbeat.start()
         self.connected.emit(me)
+        self.runner.run(warm_method_table, failed=lambda _: None, owner=self)
 
     def _open_failed(self, exc: Exception) -> None:
         if self.runner.client is not None and is_retryable(exc):

@@ -118,11 +118,18 @@ class HubRunner(QObject):
             self.submit(lambda: _raiser(client_missing), done=done, failed=failed, owner=owner,
                         retry=False)
             return
-        request_id = uuid.uuid4().hex if client.spec(method).write else None
+        # one id for every attempt; whether the method writes is looked up on the worker
+        # (the first look-up builds the Hub's method table, too slow for the GUI thread)
+        request_id = uuid.uuid4().hex
 
         def make() -> Callable[[], Any]:
             current = self.client or client  # a reconnect may have replaced the client
-            return lambda: current.call(method, request_id=request_id, **params)
+
+            def work() -> Any:
+                rid = request_id if current.spec(method).write else None
+                return current.call(method, request_id=rid, **params)
+
+            return work
 
         self.submit(make, done=done, failed=failed, owner=owner, retry=True)
 
