@@ -40,6 +40,9 @@ def test_rtl_job_end_to_end(centre_any_db: Hub, mac8_tarball: Path,
             "accepted; being handed to the scheduler", "queued on the local scheduler"]
         log = student.call("jobs.log", job_id=job.id)
         assert "All outputs match the reference." in log.text and log.eof
+        kinds = [(n.kind, n.payload.get("job")) for n in
+                 student.call("notifications.since", after_id=0)]
+        assert ("job.finished", job.id) in kinds
         results = student.call("jobs.results", job_id=job.id)
         assert results.result.outcome == "success"
         assert {t.name for t in results.result.results.tests} == {
