@@ -134,7 +134,7 @@ def table_figures() -> tuple[float, float, float, float, float, int]:
 def stall_figures() -> tuple[float, float, int]:
     from PySide6.QtCore import QCoreApplication, QTimer
 
-    from desktop.connection import warm_method_table
+    from desktop.connection import settle_heap, warm_method_table
     from desktop.tasks import HubRunner
     from hub.centre import init_centre
     from hub.clients.local import LocalHub
@@ -142,7 +142,8 @@ def stall_figures() -> tuple[float, float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         hub = init_centre(f"sqlite:///{tmp}/c.sqlite3", with_demo=True)
         client = LocalHub(hub, "demo.admin")
-        warm_method_table()  # as the app does on a worker right after it connects
+        warm_method_table()  # as the app does right after it connects
+        settle_heap()
         runner = HubRunner(client)
         ticks: list[float] = []
         timer = QTimer()
