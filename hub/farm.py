@@ -128,17 +128,19 @@ def embedded_config_text(root: Path) -> str:
 
 
 def _job_sandbox(sandbox: SandboxSettings, python: str) -> SandboxSettings:
-    """Make the job's interpreters (the hub's, SCALE-Sim's) reachable in the sandbox when they
-    live under a hidden path such as /root: bind the hidden folder's child that holds them
-    (bubblewrap would create deeper mount points with mode 0700, which the job's uid cannot
-    cross)."""
-    candidates = {Path(sys.base_prefix), Path(python).resolve()}
+    """Make the job's interpreters (the hub's, SCALE-Sim's) and the code they run reachable in
+    the sandbox when they live under a hidden path such as /root, or under /tmp: bind the
+    hidden folder's child that holds them (bubblewrap would create deeper mount points with
+    mode 0700, which the job's uid cannot cross)."""
+    candidates = {Path(sys.base_prefix), Path(sys.prefix), Path(python).absolute(),
+                  Path(python).resolve(), package_root()}
     scalesim = os.environ.get("CHIPCOMMONS_SCALESIM_PYTHON")
     if scalesim:
-        candidates.add(Path(scalesim).resolve())
+        candidates |= {Path(scalesim).absolute(), Path(scalesim).resolve()}
     extra: list[str] = []
+    # The sandbox also mounts an empty /tmp: a checkout or venv under /tmp must be bound too.
     for path in candidates:
-        for hidden in sandbox.hide:
+        for hidden in (*sandbox.hide, "/tmp"):
             base = Path(hidden)
             if path.is_relative_to(base) and path != base:
                 top = str(base / path.relative_to(base).parts[0])
