@@ -26,6 +26,9 @@ from pathlib import Path
 
 import paramiko
 
+# bench/licensing.py would shadow the licensing package: the project root goes first.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from hub.centre import open_hub
 from hub.clients.local import LocalHub
 from hub.clients.remote import RemoteHub, SshTarget, load_private_key
