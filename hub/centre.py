@@ -7,12 +7,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from core import claims
 from core.db import make_engine, ping, transaction
 from core.paths import data_dir, embedded_db_url, resources_dir
 from hub import demo
 from hub.api import Hub
 from hub.demo_jobs import seed_demo_jobs
 from hub.schema import upgrade
+from licensing import tokens
 from licensing.demo import seed_demo as seed_demo_pools
 
 DB_ENV = "CHIPCOMMONS_DB"
@@ -53,6 +55,8 @@ def init_centre(url: str | None = None, *, with_demo: bool = False) -> Hub:
     hub = open_hub(url)
     home = Path(hub.settings["home"])
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # The lease-signing key pair: a 0600 file beside the database, never in it.
+    claims.ensure_keypair(tokens.key_path(home))
     if with_demo:
         seed_demo(hub)
     return hub
