@@ -52,6 +52,9 @@ def open_hub(url: str | None = None, *, migrate: bool = True) -> Hub:
 
 def init_centre(url: str | None = None, *, with_demo: bool = False) -> Hub:
     """Create or upgrade the schema, the centre's folders and, if asked, the demo data."""
+    url = resolve_db_url(url)
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     hub = open_hub(url)
     home = Path(hub.settings["home"])
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
