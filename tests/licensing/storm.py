@@ -79,7 +79,16 @@ class Tally:
 
 
 def client(url: str, login: str, ops: int, t0: float, seed: int, out: Any) -> None:
-    """Random operations as ``login``; puts (ops, refused, errors) on ``out``."""
+    """Random operations as ``login``; puts (ops, refused, errors) on ``out`` — always, so an
+    unexpected crash shows as missing operations instead of a storm that waits forever."""
+    tally = Tally(0, 0, 0)
+    try:
+        tally = _client_ops(url, login, ops, t0, seed)
+    finally:
+        out.put(tally)
+
+
+def _client_ops(url: str, login: str, ops: int, t0: float, seed: int) -> Tally:
     hub = open_hub(url, t0)
     rng = random.Random(seed)
     mine: list[int] = []
@@ -121,7 +130,7 @@ def client(url: str, login: str, ops: int, t0: float, seed: int, out: Any) -> No
                 mine = [m for m in mine if m != exc.data.get("lease")]
         done += 1
     hub.engine.dispose()
-    out.put(Tally(done, refused, errors))
+    return Tally(done, refused, errors)
 
 
 def worker(url: str, t0: float, stop: Event) -> None:
