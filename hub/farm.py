@@ -381,13 +381,17 @@ def enqueue(session: Session, farm: Farm, job: FarmJob, now: datetime,
     """Hand the job to the scheduler now, inside this transaction; ``queued`` either way (a
     scheduler that is down is retried by :func:`dispatch`, with the reason shown)."""
     spec = _spec(session, farm, job, now)
-    try:
-        sched_id: str | None = farm.scheduler.submit(spec)
-        error: ChipError | None = None
-    except ChipError as exc:
-        sched_id, error = None, exc
+    sched_id, error = _try_submit(farm, spec)
     _record_handoff(session, farm, job, now, sched_id, error,
                     notify or _notifier(session, now))
+
+
+def _try_submit(farm: Farm, spec: JobSpec) -> tuple[str | None, ChipError | None]:
+    """Submit to the scheduler; a refusal (e.g. Slurm down) is returned, not raised."""
+    try:
+        return farm.scheduler.submit(spec), None
+    except ChipError as exc:
+        return None, exc
 
 
 def accept(session: Session, job: FarmJob, now: datetime) -> None:
@@ -408,11 +412,7 @@ def hand_off(hub: Any, job_id: int) -> None:
         if job.state != JobState.QUEUED.value or job.sched_id:
             return
         spec = _spec(session, farm, job, now)
-    try:
-        sched_id: str | None = farm.scheduler.submit(spec)
-        error: ChipError | None = None
-    except ChipError as exc:
-        sched_id, error = None, exc
+    sched_id, error = _try_submit(farm, spec)
     with transaction(hub.sessions) as session:
         job = service.get_job(session, job_id, lock=True)
         if job.state != JobState.QUEUED.value or job.sched_id:

@@ -18,7 +18,7 @@ from core.errors import ChipError, InvalidInput, Unauthenticated
 from hub import authorized_keys
 from hub.api import Hub
 from hub.centre import init_centre, open_hub, resolve_db_url
-from hub.cli.output import emit, fail
+from hub.cli.output import add_subcommand, emit, fail
 from hub.server import serve
 
 RPC_COMMANDS = frozenset({"chipcommons-hub rpc"})
@@ -58,10 +58,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         hub = open_hub(args.db)
     except ChipError as exc:
-        # Answer every request with the reason, so the client shows it.
-        from hub.api import Hub as _Hub
-
-        hub = _Hub.__new__(_Hub)
+        # Answer every request with the reason, so the client shows it; the refusal means the
+        # (unopened) hub is never called.
+        hub = Hub.__new__(Hub)
         refusal = exc
     if refusal is None and args.key:
         try:
@@ -206,10 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, handler: Handler, help_text: str,
             parent: argparse._SubParsersAction[argparse.ArgumentParser] = sub
             ) -> argparse.ArgumentParser:
-        p = parent.add_parser(name, help=help_text)
-        p.set_defaults(handler=handler)
-        p.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
-        return p
+        return add_subcommand(parent, name, handler, help_text)
 
     p = add("init", cmd_init, "create or upgrade the centre's database")
     p.add_argument("--demo", action="store_true", help="seed the demo centre")

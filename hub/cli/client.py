@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from core.errors import ChipError
 from hub.cli.connect import connect
-from hub.cli.output import emit, fail
+from hub.cli.output import add_subcommand, emit, fail
 from hub.clients.base import HubClient
 
 Verb = Callable[[HubClient, argparse.Namespace], int]
@@ -59,10 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, handler: Verb, help_text: str,
             parent: argparse._SubParsersAction[argparse.ArgumentParser] = sub
             ) -> argparse.ArgumentParser:
-        p = parent.add_parser(name, help=help_text)
-        p.set_defaults(handler=handler)
-        p.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
-        return p
+        return add_subcommand(parent, name, handler, help_text)
 
     add("whoami", verb_whoami, "show who you are on the centre")
     add("ping", verb_ping, "check the connection and the centre's clock")

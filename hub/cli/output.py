@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
@@ -70,3 +71,12 @@ def fail(message: str, code: int = 1) -> int:
     sys.stderr.write(message.splitlines()[0] if message else "failed")
     sys.stderr.write("\n")
     return code
+
+
+def add_subcommand(parent: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+                   handler: Callable[..., int], help_text: str) -> argparse.ArgumentParser:
+    """A subcommand that runs ``handler`` and, like every listing, takes ``--json``."""
+    p = parent.add_parser(name, help=help_text)
+    p.set_defaults(handler=handler)
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    return p
