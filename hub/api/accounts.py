@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
 from dataclasses import asdict
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from core import accounts
-from core.accounts import OrgInfo, UserInfo
+from core.accounts import KeyInfo, OrgInfo, UserInfo
 from core.audit import entries
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
+from hub import authorized_keys
 from hub.context import CallContext
-from hub.registry import ADMIN, STAFF, rpc
+from hub.registry import ADMIN, ANY_USER, STAFF, rpc
+
+#: the service account's authorized_keys file, when the centre is reached over SSH
+AUTHORIZED_KEYS_SETTING = "authorized_keys"
+#: the forced command's prefix (``/path/chipcommons-hub --db URL``) for new lines
+SERVE_COMMAND_SETTING = "serve_command"
+_PREFIX_RE = re.compile(r'command="(?P<prefix>[^"]*?) serve --user ')
 
 
 def _jsonable(info: Any) -> dict[str, Any]:
@@ -20,6 +31,96 @@ def _jsonable(info: Any) -> dict[str, Any]:
 
 
 class AccountsApi:
+    settings: dict[str, Any]
+
+    # -- SSH keys ------------------------------------------------------------------------------
+
+    def _authorized_keys(self) -> Path | None:
+        """The service account's ``authorized_keys`` the centre keeps, or None when the database
+        is the only record (the embedded centre). Set by the ``authorized_keys`` setting or the
+        ``CHIPCOMMONS_AUTHORIZED_KEYS`` variable the admin command line reads too."""
+        configured = self.settings.get(AUTHORIZED_KEYS_SETTING) or \
+            os.environ.get("CHIPCOMMONS_AUTHORIZED_KEYS")
+        return Path(configured) if configured else None
+
+    def _serve_prefix(self, path: Path) -> str:
+        """The forced command's prefix: configured, else the one the file's lines already use
+        (``chipcommons-hub user add`` wrote them), else ``chipcommons-hub --db URL``."""
+        configured = self.settings.get(SERVE_COMMAND_SETTING) or \
+            os.environ.get("CHIPCOMMONS_SERVE_COMMAND")
+        if configured:
+            return str(configured)
+        if path.exists():
+            for line in path.read_text().splitlines():
+                found = _PREFIX_RE.search(line)
+                if found:
+                    return found.group("prefix")
+        url = str(self.settings.get("db_url", ""))
+        return "chipcommons-hub" + (f" --db {shlex.quote(url)}" if url else "")
+
+    def _add_key(self, ctx: CallContext, login: str, text: str) -> KeyInfo:
+        key = accounts.parse_public_key(text)
+        user = accounts.get_user(ctx.session, login)
+        row = accounts.add_key(ctx.session, user, key)  # refuses a key registered before
+        path = self._authorized_keys()
+        if path is not None:  # atomic, under the file's lock; a refusal rolls the row back
+            authorized_keys.add(path, self._serve_prefix(path), login, key)
+        info = accounts.key_info(row)
+        ctx.audit("user.key_add", login, after={
+            "fingerprint": key.fingerprint, "type": key.key_type, "comment": key.comment,
+            "authorized_keys": str(path) if path else None})
+        return info
+
+    def _revoke_key(self, ctx: CallContext, fingerprint: str,
+                    owner: str | None = None) -> KeyInfo:
+        row = accounts.get_key(ctx.session, fingerprint.strip())
+        if owner is not None and row.user.login != owner:
+            raise NotFound(f"you have no key {fingerprint}", fingerprint=fingerprint)
+        before = _jsonable(accounts.key_info(row))
+        accounts.revoke_key(ctx.session, row.fingerprint)
+        path = self._authorized_keys()
+        removed = authorized_keys.remove(path, row.fingerprint) \
+            if path is not None and path.exists() else 0
+        info = accounts.key_info(row)
+        ctx.audit("user.key_revoke", row.user.login, before=before,
+                  after={**_jsonable(info), "lines_removed": removed})
+        return info
+
+    @rpc("me.keys", roles=ANY_USER)
+    def me_keys(self, ctx: CallContext) -> list[KeyInfo]:
+        """The caller's SSH public keys, revoked ones too."""
+        return accounts.list_keys(ctx.session, ctx.actor.login)
+
+    @rpc("me.add_key", roles=ANY_USER, write=True)
+    def me_add_key(self, ctx: CallContext, key: str) -> KeyInfo:
+        """Register one of the caller's public keys (an OpenSSH ``.pub`` line: Ed25519, ECDSA
+        or RSA of 2048 bits or more). A key registered before, by anyone, is refused."""
+        return self._add_key(ctx, ctx.actor.login, key)
+
+    @rpc("me.revoke_key", roles=ANY_USER, write=True)
+    def me_revoke_key(self, ctx: CallContext, fingerprint: str) -> KeyInfo:
+        """Revoke one of the caller's keys by its ``SHA256:`` fingerprint."""
+        return self._revoke_key(ctx, fingerprint, owner=ctx.actor.login)
+
+    @rpc("admin.keys", roles=ADMIN)
+    def admin_keys(self, ctx: CallContext, login: str | None = None) -> list[KeyInfo]:
+        """Every user's keys, or one user's."""
+        if login is not None:
+            accounts.get_user(ctx.session, login)
+        return accounts.list_keys(ctx.session, login)
+
+    @rpc("admin.add_key", roles=ADMIN, write=True)
+    def admin_add_key(self, ctx: CallContext, login: str, key: str) -> KeyInfo:
+        """Register a public key for any user."""
+        return self._add_key(ctx, login, key)
+
+    @rpc("admin.revoke_key", roles=ADMIN, write=True)
+    def admin_revoke_key(self, ctx: CallContext, fingerprint: str) -> KeyInfo:
+        """Revoke any user's key by its fingerprint; the server refuses it from then on."""
+        return self._revoke_key(ctx, fingerprint)
+
+    # -- users and organisations ---------------------------------------------------------------
+
     @rpc("admin.users", roles=STAFF)
     def admin_users(self, ctx: CallContext) -> list[UserInfo]:
         """Every user of the centre (instructors see them to enrol students)."""
