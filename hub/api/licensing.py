@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import claims
@@ -25,6 +25,7 @@ from core.errors import (
     Forbidden,
     LimitExceeded,
     NotEligible,
+    ParseError,
     QuotaExceeded,
     SeatsUnavailable,
 )
@@ -43,10 +44,12 @@ from licensing import (
 )
 from licensing import queue as lqueue
 from licensing.catalogue import Availability, PoolInfo
+from licensing.flexlm.licfile import parse_license_file
 from licensing.interop import ImportResult
 from licensing.leases import LeaseInfo
+from licensing.models import Feature, Pool
 from licensing.people import Person
-from licensing.policy import QuotaInfo, QuotaUse, quota_uses
+from licensing.policy import QuotaInfo, QuotaUse, check_eligible, quota_uses
 from licensing.queue import QueueInfo
 from licensing.reconcile import ReconcileReport
 from licensing.reservations import BookingPreview, ReservationInfo
@@ -159,6 +162,25 @@ class LicensingApi:
         user = self._user(ctx)
         fid = catalogue.get_feature(ctx.session, feature).id if feature else None
         return quota_uses(ctx.session, user.organisation, course, fid, ctx.now)
+
+    @rpc("quotas.standing", roles=ANY_USER)
+    def quotas_standing(self, ctx: CallContext, feature: str | None = None,
+                        course: str | None = None) -> Standing:
+        """May the caller use the pools now (their organisation's eligibility window and
+        suspension, their own suspension), and the quotas that apply, with usage — what the
+        check-out, queue and booking dialogs show before anyone commits."""
+        user = self._user(ctx)
+        org = user.organisation
+        fid = catalogue.get_feature(ctx.session, feature).id if feature else None
+        reason: str | None = None
+        message = ""
+        try:
+            check_eligible(ctx.session, user, ctx.now)
+        except NotEligible as exc:
+            reason, message = str(exc.data.get("reason") or "ineligible"), exc.message
+        return Standing(ctx.actor.login, org.code, org.name_en, org.name_ko, reason is None,
+                        reason, message, org.eligible_from, org.eligible_until,
+                        tuple(quota_uses(ctx.session, org, course, fid, ctx.now)))
 
     # -- leases -------------------------------------------------------------------------------
 
@@ -376,10 +398,13 @@ class LicensingApi:
     # -- FlexLM -------------------------------------------------------------------------------
 
     @rpc("licensing.import_flexlm", roles=ADMIN, write=True)
-    def licensing_import_flexlm(self, ctx: CallContext, text: str,
-                                source: str = "") -> ImportResult:
+    def licensing_import_flexlm(self, ctx: CallContext, text: str, source: str = "",
+                                dry_run: bool = False) -> ImportResult | ImportPreview:
         """Import a FlexLM licence file (its text): servers, daemons, features, pools. All or
-        nothing."""
+        nothing. ``dry_run=True`` writes nothing and returns an :class:`ImportPreview`: each
+        pool it would create or update, and every error with its line number."""
+        if dry_run:
+            return _import_preview(ctx.session, text, source)
         result = interop.import_license_file(ctx.session, text, source)
         ctx.audit("licensing.import_flexlm", source or "licence file", after=asdict(result))
         return result
@@ -412,3 +437,99 @@ def _entry(ctx: CallContext, entry_id: int) -> Any:
     from licensing.models import QueueEntry
 
     return ctx.session.get(QueueEntry, entry_id)
+
+
+# -- quotas.standing and the licence-file dry run ----------------------------------------------
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether the caller may use the pools now, and the quotas that apply to them."""
+
+    login: str
+    org: str
+    org_name_en: str
+    org_name_ko: str
+    eligible: bool
+    reason: str | None  # disabled, suspended, org_suspended, not_yet, ended
+    message: str
+    eligible_from: date | None
+    eligible_until: date | None
+    quotas: tuple[QuotaUse, ...]
+
+
+@dataclass(frozen=True)
+class PoolChange:
+    """One pool a licence file would create or update."""
+
+    feature: str
+    vendor: str
+    version: str
+    action: str  # "create" or "update"
+    kind: str
+    seats: int
+    seats_before: int | None
+    in_use: int
+    expiry: date | None
+    expiry_before: date | None
+    new_feature: bool
+    lines: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What ``licensing.import_flexlm`` would do with a file (``dry_run=True``); nothing is
+    written. ``ok`` is false when the import would be refused: see ``errors``."""
+
+    source: str
+    dry_run: bool
+    ok: bool
+    changes: tuple[PoolChange, ...]
+    errors: tuple[ImportProblem, ...]
+    warnings: tuple[str, ...]
+    result: ImportResult | None  # what the import would report
+
+
+def _import_preview(session: Session, text: str, source: str) -> ImportPreview:
+    """Parse the file, list each pool's change, then run the real import inside a savepoint that
+    is always rolled back, so the preview refuses exactly what the import would."""
+    try:
+        lf = parse_license_file(text, source)
+    except ParseError as exc:
+        listed = exc.data.get("errors") or [{"line": exc.line, "message": exc.message}]
+        problems = tuple(ImportProblem(e.get("line"), str(e.get("message")))
+                         for e in listed)
+        return ImportPreview(source, True, False, (), problems, (), None)
+    changes: list[PoolChange] = []
+    first_line: dict[str, int] = {}
+    for p in lf.pools():
+        feature = session.scalar(select(Feature).where(Feature.name == p.feature))
+        existing = None if feature is None else session.scalar(select(Pool).where(
+            Pool.feature_id == feature.id, Pool.version == p.version,
+            Pool.vendor_string == (p.vendor_string or ""), Pool.dup_group == (p.dup_group or ""),
+            Pool.hostid == (p.hostid or "")))
+        first_line.setdefault(p.feature, min(p.lines, default=0))
+        changes.append(PoolChange(
+            p.feature, p.vendor, p.version, "create" if existing is None else "update",
+            "nodelocked" if p.node_locked or p.uncounted else "floating", p.seats or 0,
+            existing.seats if existing else None, existing.in_use if existing else 0,
+            p.expiry, existing.expiry if existing else None, feature is None, p.lines))
+    errors: list[ImportProblem] = []
+    result: ImportResult | None = None
+    savepoint = session.begin_nested()
+    try:
+        result = interop.import_license_file(session, text, source)
+    except ChipError as exc:
+        feature_name = exc.data.get("feature")
+        errors.append(ImportProblem(first_line.get(feature_name) if feature_name else None,
+                                    exc.message))
+    finally:
+        savepoint.rollback()
+    session.expire_all()
+    return ImportPreview(source, True, not errors, tuple(changes), tuple(errors),
+                         tuple(lf.warnings), result)
