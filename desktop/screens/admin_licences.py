@@ -4,6 +4,7 @@ bookings, the generated options file, and reconciliation against ``lmstat -a``."
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,6 @@ from desktop.timefmt import local_text
 
 translate = QCoreApplication.translate
 MAX_LICENCE_FILE = 4 << 20
-DECLARATION = re.compile(r"^\s*(SERVER|VENDOR|DAEMON|FEATURE|INCREMENT|PACKAGE|USE_SERVER)\b"
-                         r"(.*)$")
 
 
 def optional_number(text: str) -> float | str | None:
@@ -103,7 +102,7 @@ class PoolsTab(Screen):
             if not name:
                 return None
             path = Path(name)
-        dialog = ImportDialog(self, path)
+        dialog = ImportDialog(self, path, self.call)
         dialog.accepted.connect(lambda: self.call(
             "licensing.import_flexlm", lambda result: self._imported(dialog, result),
             text=dialog.text, source=path.name))
@@ -125,24 +124,45 @@ class PoolsTab(Screen):
 
 
 class ImportDialog(QDialog):
-    """Shows what a licence file declares before it is imported; then what the import did."""
+    """Shows what the centre would do with a licence file (its dry run: each pool created or
+    updated, every error with its line) before anything is imported; then what the import did.
+    """
 
-    def __init__(self, parent: QWidget, path: Path) -> None:
+    def __init__(self, parent: QWidget, path: Path,
+                 call: Callable[..., None] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import {name}").format(name=path.name))
+        self.path = path
         self.summary = QLabel(self)
         self.summary.setObjectName("importSummary")
         self.summary.setWordWrap(True)
-        self.declarations: RecordTable[tuple[int, str, str]] = RecordTable([
-            Column(lambda: self.tr("Line"), lambda d: d[0], numeric=True),
-            Column(lambda: self.tr("Keyword"), lambda d: d[1]),
-            Column(lambda: self.tr("Declares"), lambda d: d[2]),
-        ], key=lambda d: d[0], filter_box=False, parent=self)
+        self.changes: RecordTable[Any] = RecordTable([
+            Column(lambda: self.tr("Change"), lambda c: c.action,
+                   lambda c: self.tr("new pool") if c.action == "create"
+                   else self.tr("update")),
+            Column(lambda: self.tr("Tool"), lambda c: c.feature),
+            Column(lambda: self.tr("Vendor"), lambda c: c.vendor),
+            Column(lambda: self.tr("Version"), lambda c: c.version),
+            Column(lambda: self.tr("Seats"), lambda c: c.seats, self._seats_text,
+                   numeric=True),
+            Column(lambda: self.tr("Expires"), lambda c: c.expiry,
+                   lambda c: local_text(c.expiry) if c.expiry else self.tr("permanent")),
+            Column(lambda: self.tr("Lines"), lambda c: c.lines[0] if c.lines else 0,
+                   lambda c: ", ".join(str(n) for n in c.lines), numeric=True),
+        ], key=lambda c: (c.feature, c.version, c.lines), filter_box=False, parent=self)
+        self.problems: RecordTable[Any] = RecordTable([
+            Column(lambda: self.tr("Line"), lambda e: e.line,
+                   lambda e: str(e.line) if e.line else "—", numeric=True),
+            Column(lambda: self.tr("Problem"), lambda e: e.message),
+        ], key=lambda e: (e.line, e.message), filter_box=False, parent=self)
+        self.problems.setObjectName("importProblems")
+        self.problems.activated.connect(self._show_line)
         self.source = QPlainTextEdit(self)
         self.source.setReadOnly(True)
-        tabs = QTabWidget(self)
-        tabs.addTab(self.declarations, self.tr("What it declares"))
-        tabs.addTab(self.source, self.tr("The file"))
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.changes, self.tr("What it would change"))
+        self.tabs.addTab(self.problems, self.tr("Problems"))
+        self.tabs.addTab(self.source, self.tr("The file"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Import"))
@@ -150,15 +170,24 @@ class ImportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(tabs, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
-        self.resize(760, 520)
+        self.resize(820, 540)
         self.text = ""
+        self.preview: Any = None
         self.result: Any = None
+        self._call = call
         self.load(path)
+
+    def _seats_text(self, change: Any) -> str:
+        if change.seats_before is None or change.seats_before == change.seats:
+            return str(change.seats)
+        return self.tr("{before} → {after}").format(before=change.seats_before,
+                                                    after=change.seats)
 
     def load(self, path: Path) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
         try:
             size = path.stat().st_size
             if size > MAX_LICENCE_FILE:
@@ -167,23 +196,52 @@ class ImportDialog(QDialog):
             self.text = path.read_text(encoding="utf-8", errors="replace")
         except (OSError, ValueError) as exc:
             self.summary.setText(str(exc))
-            ok.setEnabled(False)
             return
         self.source.setPlainText(self.text)
-        rows = []
-        for number, line in enumerate(self.text.splitlines(), start=1):
-            match = DECLARATION.match(line)
-            if match:
-                rows.append((number, match.group(1), match.group(2).strip()[:200]))
-        self.declarations.set_records(rows)
-        counts = {k: sum(1 for r in rows if r[1] == k) for k in ("SERVER", "FEATURE",
-                                                              "INCREMENT")}
-        self.summary.setText(self.tr("{servers} server line(s), {features} FEATURE and "
-                                     "{increments} INCREMENT line(s). The centre checks the "
-                                     "whole file and imports all of it or nothing.").format(
-            servers=counts["SERVER"], features=counts["FEATURE"],
-            increments=counts["INCREMENT"]))
-        ok.setEnabled(bool(rows))
+        if self._call is None:
+            self.summary.setText(self.tr("The centre checks the whole file and imports all of "
+                                         "it or nothing."))
+            ok.setEnabled(True)
+            return
+        self.summary.setText(self.tr("Asking the centre what this file would change…"))
+        self._call("licensing.import_flexlm", self.previewed, failed=self._preview_failed,
+                   text=self.text, source=path.name, dry_run=True)
+
+    def previewed(self, preview: Any) -> None:
+        self.preview = preview
+        self.changes.set_records(list(preview.changes))
+        self.problems.set_records(list(preview.errors))
+        created = sum(1 for c in preview.changes if c.action == "create")
+        updated = len(preview.changes) - created
+        lines = []
+        if preview.ok:
+            lines.append(self.tr("Importing would add {created} pool(s) and update {updated}. "
+                                 "Nothing has been written yet.").format(created=created,
+                                                                         updated=updated))
+        else:
+            lines.append(self.tr("The centre would refuse this file ({count} problem(s)); "
+                                 "nothing can be imported until it is fixed.").format(
+                count=len(preview.errors)))
+            self.tabs.setCurrentWidget(self.problems)
+        lines += list(preview.warnings)
+        self.summary.setText("\n".join(lines))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+            bool(preview.ok and preview.changes))
+
+    def _preview_failed(self, exc: Exception) -> None:
+        from desktop.messages import error_text
+
+        self.summary.setText(error_text(exc))
+
+    def _show_line(self, problem: Any) -> None:
+        if not problem.line:
+            return
+        block = self.source.document().findBlockByLineNumber(problem.line - 1)
+        cursor = self.source.textCursor()
+        cursor.setPosition(block.position())
+        self.source.setTextCursor(cursor)
+        self.tabs.setCurrentWidget(self.source)
+        self.source.centerCursor()
 
     def imported(self, result: Any) -> None:
         self.result = result

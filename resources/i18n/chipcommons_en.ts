@@ -604,19 +604,75 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>new pool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>update</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>permanent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Keyword</source>
+        <source>Problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Declares</source>
+        <source>What it would change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>What it declares</source>
+        <source>Problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre checks the whole file and imports all of it or nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking the centre what this file would change…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing would add {created} pool(s) and update {updated}. Nothing has been written yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre would refuse this file ({count} problem(s)); nothing can be imported until it is fixed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -628,11 +684,11 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The file is {size} bytes; a licence file is at most 4 MB.</source>
+        <source>{before} → {after}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{servers} server line(s), {features} FEATURE and {increments} INCREMENT line(s). The centre checks the whole file and imports all of it or nothing.</source>
+        <source>The file is {size} bytes; a licence file is at most 4 MB.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -611,20 +611,76 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
         <translation>{name} 가져오기</translation>
     </message>
     <message>
+        <source>Change</source>
+        <translation>변경</translation>
+    </message>
+    <message>
+        <source>new pool</source>
+        <translation>새 풀</translation>
+    </message>
+    <message>
+        <source>update</source>
+        <translation>갱신</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>도구</translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation>벤더</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>버전</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>좌석</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>만료</translation>
+    </message>
+    <message>
+        <source>permanent</source>
+        <translation>영구</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>줄</translation>
+    </message>
+    <message>
         <source>Line</source>
         <translation>줄</translation>
     </message>
     <message>
-        <source>Keyword</source>
-        <translation>키워드</translation>
+        <source>Problem</source>
+        <translation>문제</translation>
     </message>
     <message>
-        <source>Declares</source>
-        <translation>선언 내용</translation>
+        <source>What it would change</source>
+        <translation>바뀌게 될 내용</translation>
     </message>
     <message>
-        <source>What it declares</source>
-        <translation>선언 내용</translation>
+        <source>Problems</source>
+        <translation>문제</translation>
+    </message>
+    <message>
+        <source>The centre checks the whole file and imports all of it or nothing.</source>
+        <translation>센터가 파일 전체를 검사하고, 전부 가져오거나 아무것도 가져오지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Asking the centre what this file would change…</source>
+        <translation>이 파일이 무엇을 바꾸는지 센터에 묻는 중…</translation>
+    </message>
+    <message>
+        <source>Importing would add {created} pool(s) and update {updated}. Nothing has been written yet.</source>
+        <translation>가져오면 풀 {created}개가 추가되고 {updated}개가 갱신됩니다. 아직 아무것도 기록되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The centre would refuse this file ({count} problem(s)); nothing can be imported until it is fixed.</source>
+        <translation>센터가 이 파일을 거부합니다(문제 {count}건). 고치기 전에는 가져올 수 없습니다.</translation>
     </message>
     <message>
         <source>The file</source>
@@ -635,12 +691,12 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
         <translation>가져오기</translation>
     </message>
     <message>
-        <source>The file is {size} bytes; a licence file is at most 4 MB.</source>
-        <translation>파일 크기가 {size}바이트입니다. 라이선스 파일은 최대 4MB입니다.</translation>
+        <source>{before} → {after}</source>
+        <translation>{before} → {after}</translation>
     </message>
     <message>
-        <source>{servers} server line(s), {features} FEATURE and {increments} INCREMENT line(s). The centre checks the whole file and imports all of it or nothing.</source>
-        <translation>SERVER {servers}줄, FEATURE {features}줄, INCREMENT {increments}줄입니다. 센터는 파일 전체를 확인하고 전부 가져오거나 하나도 가져오지 않습니다.</translation>
+        <source>The file is {size} bytes; a licence file is at most 4 MB.</source>
+        <translation>파일 크기가 {size}바이트입니다. 라이선스 파일은 최대 4MB입니다.</translation>
     </message>
 </context>
 <context>

@@ -41,10 +41,13 @@ def test_an_admin_imports_a_licence_file_and_sees_the_pool(
     assert not any(p.feature == "VC_ESXHOST" for p in tab.table.records())
     dialog = tab.import_file(LICENCE)
     assert isinstance(dialog, ImportDialog)
-    keywords = [d[1] for d in dialog.declarations.records()]
-    assert "SERVER" in keywords and keywords.count("INCREMENT") >= 3
-    assert "INCREMENT" in dialog.summary.text()
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.waitUntil(lambda: dialog.preview is not None)  # the centre's dry run
+    changes = dialog.changes.records()
+    assert ("VC_ESXHOST", "create") in {(c.feature, c.action) for c in changes}
+    assert "Nothing has been written" in dialog.summary.text() and ok.isEnabled()
+    assert not any(p["feature"] == "VC_ESXHOST" for p in pools.call("demo.admin", "pools.list"))
+    ok.click()
     qtbot.waitUntil(lambda: tab.findChild(QMessageBox, "importResult") is not None,
                     timeout=10_000)
     qtbot.waitUntil(lambda: any(p.feature == "VC_ESXHOST" for p in tab.table.records()))
@@ -124,3 +127,22 @@ def test_admin_tabs_are_absent_for_an_instructor_and_the_hub_refuses(
     gui.runner.call("licensing.import_flexlm", failed=errors.append, text="SERVER x ANY\n")
     qtbot.waitUntil(lambda: bool(errors))
     assert getattr(errors[0], "code", "") == "forbidden"
+
+
+def test_a_bad_licence_file_shows_its_problems_by_line_and_cannot_be_imported(
+        make_gui: GuiFactory, pools: Hub, qtbot: Any, tmp_path: Path) -> None:
+    gui = make_gui("demo.admin")
+    tab = admin_tab(gui, "admin.pools")
+    bad = tmp_path / "bad.lic"
+    bad.write_text("SERVER host ANY 27000\nVENDOR snpslmd\n"
+                   "FEATURE vcs snpslmd 1.0 01-jan-2030 lots SIGN=0\n")
+    dialog = tab.import_file(bad)
+    assert isinstance(dialog, ImportDialog)
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    [problem] = dialog.problems.records()
+    assert problem.line == 3
+    assert dialog.tabs.currentWidget() is dialog.problems
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    dialog.problems.activated.emit(problem)  # jumps to the line in the file
+    assert dialog.source.textCursor().blockNumber() == 2
+    dialog.reject()
