@@ -3,14 +3,20 @@
 SQLite runs in WAL mode with foreign keys on and a busy timeout, and every transaction really
 begins (``BEGIN``) before its first read — pysqlite would otherwise defer it to the first write,
 which breaks read-then-write logic under concurrency. Write transactions use
-:func:`transaction`, which on SQLite issues ``BEGIN IMMEDIATE``.
+:func:`transaction`, which on SQLite issues ``BEGIN IMMEDIATE`` — after taking an exclusive
+``flock`` on a lock file beside the database, so writers in many processes queue in the kernel
+and are woken in turn, instead of polling in SQLite's busy handler (which sleeps up to 100 ms
+between tries). Readers (WAL) take no lock; the busy timeout stays as the safety net for
+writers that do not come through :func:`transaction`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +24,7 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from core.errors import DatabaseUnavailable
@@ -86,6 +92,9 @@ def make_engine(url: str, *, pool: bool = True, echo: bool = False) -> Engine:
             poolclass=None if pool else NullPool,
         )
         _configure_sqlite(engine)
+        database = engine.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            setattr(engine, WRITE_LOCK_ATTR, WriteLock(database + "-writelock"))
         return engine
     kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
     if pool:
@@ -110,6 +119,43 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
+WRITE_LOCK_ATTR = "_chipcommons_write_lock"
+
+
+class WriteLock:
+    """One SQLite file's writer lock across processes: an exclusive ``flock`` on ``path``.
+
+    The lock belongs to an open file description, so threads of one process queue for it too;
+    a killed process's lock goes with its file descriptors. A thread that already holds it (a
+    denial recorded after its call rolled back) does not wait for itself.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.holder = threading.local()
+
+    def acquire(self) -> int | None:
+        """Wait for the lock; the descriptor that holds it, or None (already held here, or no
+        lock file can be made — the busy timeout then serialises as before)."""
+        if getattr(self.holder, "pid", None) == os.getpid():
+            return None
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        self.holder.pid = os.getpid()
+        return fd
+
+    def release(self, fd: int) -> None:
+        self.holder.pid = None
+        os.close(fd)  # closing the descriptor drops the flock
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
@@ -120,12 +166,26 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextlib.contextmanager
 def transaction(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
-    """One transaction. On SQLite a write transaction begins IMMEDIATE (takes the write lock
-    up front), so read-then-write logic never meets SQLITE_BUSY half way through."""
+    """One transaction. On SQLite a write transaction takes the file's :class:`WriteLock`,
+    then begins IMMEDIATE (takes the write lock up front), so read-then-write logic never meets
+    SQLITE_BUSY half way through; the lock is let go as soon as the transaction ends (before
+    any after-commit work such as a hand-off to the scheduler)."""
     session = factory()
+    held: list[int] = []
+    lock: WriteLock | None = None
+
+    def let_go(_session: Session, trans: SessionTransaction) -> None:
+        if trans.parent is None and held and lock is not None:
+            lock.release(held.pop())
+
     try:
         bind = session.get_bind()
         if write and bind.dialect.name == "sqlite":
+            lock = getattr(bind, WRITE_LOCK_ATTR, None)
+            fd = lock.acquire() if lock is not None else None
+            if fd is not None:
+                held.append(fd)
+                event.listen(session, "after_transaction_end", let_go)
             session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
         yield session
         session.commit()
@@ -137,6 +197,8 @@ def transaction(factory: sessionmaker[Session], *, write: bool = True) -> Iterat
         raise
     finally:
         session.close()
+        if held and lock is not None:
+            lock.release(held.pop())
 
 
 def ping(engine: Engine) -> None:
