@@ -64,7 +64,7 @@ def quota_problem(uses: Any, seats: int, seat_hours: float) -> str | None:
     return None
 
 
-def eligibility_lines(pool: Any) -> str:
+def pool_lines(pool: Any) -> list[str]:
     """What the pool says about who may use it now."""
     lines = []
     if pool.suspended:
@@ -72,8 +72,44 @@ def eligibility_lines(pool: Any) -> str:
     if pool.expiry is not None:
         lines.append(translate("Eligibility", "The licence is valid until {date}.").format(
             date=local_text(pool.expiry)))
-    lines.append(translate("Eligibility", "The centre checks your organisation's eligibility "
-                           "and quota again when you confirm."))
+    return lines
+
+
+def standing_line(standing: Any) -> str:
+    """One translated sentence: may the caller's organisation use the pools, and until when."""
+    org = standing.org
+    if standing.eligible:
+        if standing.eligible_until is not None:
+            return translate("Eligibility", "Your organisation ({org}) is eligible until "
+                             "{date}.").format(org=org, date=local_text(standing.eligible_until))
+        return translate("Eligibility", "Your organisation ({org}) is eligible, with no end "
+                         "date.").format(org=org)
+    reasons = {
+        "org_suspended": translate("Eligibility", "Not eligible: your organisation ({org}) is "
+                                   "suspended."),
+        "suspended": translate("Eligibility", "Not eligible: you are suspended from the "
+                               "licence pools."),
+        "disabled": translate("Eligibility", "Not eligible: your account is disabled."),
+        "not_yet": translate("Eligibility", "Not eligible: your organisation ({org}) is "
+                             "eligible from {date}."),
+        "ended": translate("Eligibility", "Not eligible: your organisation's ({org}) "
+                           "eligibility ended on {date}."),
+    }
+    when = standing.eligible_from if standing.reason == "not_yet" else standing.eligible_until
+    text = reasons.get(standing.reason or "")
+    if text is None:
+        return translate("Eligibility", "Not eligible: {reason}").format(
+            reason=standing.message)
+    return text.format(org=org, date=local_text(when))
+
+
+def eligibility_lines(pool: Any, standing: Any = None) -> str:
+    """The pool's state and, once loaded, the caller's own eligibility."""
+    lines = pool_lines(pool)
+    if standing is None:
+        lines.append(translate("Eligibility", "Checking your organisation's eligibility…"))
+    else:
+        lines.append(standing_line(standing))
     return "\n".join(lines)
 
 
@@ -84,12 +120,14 @@ class _SeatRequestDialog(FormDialog):
         super().__init__(parent)
         self.pool = pool
         self.quotas: list[Any] | None = None
+        self.standing: Any = None
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.quota_label = QLabel(translate("Quota", "Loading your quota…"), self)
         self.quota_label.setObjectName("quotaLabel")
         self.quota_label.setWordWrap(True)
         self.eligibility = QLabel(eligibility_lines(pool), self)
+        self.eligibility.setObjectName("eligibilityLabel")
         self.eligibility.setWordWrap(True)
         self.seats = QSpinBox(self)
         self.seats.setRange(1, max(1, pool.seats))
@@ -103,18 +141,23 @@ class _SeatRequestDialog(FormDialog):
         self.form.add("hours", translate("SeatRequest", "Hours"), self.hours)
         self.form.form.addRow(translate("SeatRequest", "Quota"), self.quota_label)
         self.form.form.addRow(translate("SeatRequest", "Eligibility"), self.eligibility)
-        call("quotas.mine", self._quotas_loaded, failed=self._quotas_failed,
+        call("quotas.standing", self._standing_loaded, failed=self._quotas_failed,
              feature=pool.feature)
 
-    def _quotas_loaded(self, uses: list[Any]) -> None:
-        self.quotas = uses
-        self.quota_label.setText(quota_lines(uses))
+    def _standing_loaded(self, standing: Any) -> None:
+        self.standing = standing
+        self.quotas = list(standing.quotas)
+        self.quota_label.setText(quota_lines(self.quotas))
+        self.eligibility.setText(eligibility_lines(self.pool, standing))
         self.form.revalidate()
 
     def _quotas_failed(self, exc: Exception) -> None:
         self.quotas = []
         self.quota_label.setText(translate("Quota", "Your quota could not be loaded; the centre "
                                            "checks it when you confirm."))
+        self.eligibility.setText("\n".join([*pool_lines(self.pool), translate(
+            "Eligibility", "The centre checks your organisation's eligibility when you "
+            "confirm.")]))
         self.form.revalidate()
 
     def _check_seats(self, seats: int) -> str | None:
@@ -122,6 +165,8 @@ class _SeatRequestDialog(FormDialog):
             return translate("SeatRequest", "This pool is suspended.")
         if self.quotas is None:
             return translate("SeatRequest", "Waiting for your quota…")
+        if self.standing is not None and not self.standing.eligible:
+            return standing_line(self.standing)
         return quota_problem(self.quotas, seats, seats * self.hours.value())
 
     def params(self) -> dict[str, Any]:
@@ -176,6 +221,7 @@ class ReserveDialog(FormDialog):
         self.call = call
         self.preview: Any = None
         self.preview_error: str | None = None
+        self.standing: Any = None
         self._asked: dict[str, Any] | None = None
         self.feature = QComboBox(self)
         for pool in pools:
@@ -207,6 +253,11 @@ class ReserveDialog(FormDialog):
                       if len(v) > 200 else None)
         self.form.add("preview", translate("Reserve", "What it uses"), self.summary,
                       self._check_preview, read=lambda: self.preview)
+        self.eligibility = QLabel(translate("Eligibility", "Checking your organisation's "
+                                            "eligibility…"), self)
+        self.eligibility.setObjectName("eligibilityLabel")
+        self.eligibility.setWordWrap(True)
+        self.form.form.addRow(translate("Reserve", "Eligibility"), self.eligibility)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(self.PREVIEW_DELAY_MS)
@@ -216,7 +267,17 @@ class ReserveDialog(FormDialog):
                        self.weeks.valueChanged):
             signal.connect(self._inputs_changed)
         self.finish()
+        call("quotas.standing", self._standing_loaded, failed=self._standing_failed)
         self._ask_preview()
+
+    def _standing_loaded(self, standing: Any) -> None:
+        self.standing = standing
+        self.eligibility.setText(standing_line(standing))
+        self.form.revalidate()
+
+    def _standing_failed(self, exc: Exception) -> None:
+        self.eligibility.setText(translate("Eligibility", "The centre checks your "
+                                           "organisation's eligibility when you confirm."))
 
     def _check_window(self, _: Any = None) -> str | None:
         starts = _from_qdatetime(self.starts.dateTime())
@@ -225,6 +286,24 @@ class ReserveDialog(FormDialog):
             return translate("Reserve", "The booking must end after it starts.")
         if starts < datetime.now(UTC) - timedelta(minutes=5):
             return translate("Reserve", "The booking cannot start in the past.")
+        return self._check_eligible_window(starts, ends)
+
+    def _check_eligible_window(self, starts: datetime, ends: datetime) -> str | None:
+        """The booking must lie in the organisation's eligibility window (the centre checks
+        again); a suspension refuses any booking."""
+        standing = self.standing
+        if standing is None:
+            return None
+        if standing.reason in ("org_suspended", "suspended", "disabled"):
+            return standing_line(standing)
+        first = starts.astimezone(CENTRE_ZONE).date()
+        last = (ends - timedelta(seconds=1)).astimezone(CENTRE_ZONE).date()
+        if standing.eligible_from is not None and first < standing.eligible_from:
+            return translate("Reserve", "Your organisation is eligible only from {date}.").format(
+                date=local_text(standing.eligible_from))
+        if standing.eligible_until is not None and last > standing.eligible_until:
+            return translate("Reserve", "Your organisation is eligible only until {date}."
+                             ).format(date=local_text(standing.eligible_until))
         return None
 
     def _request(self) -> dict[str, Any]:

@@ -470,7 +470,43 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The centre checks your organisation&apos;s eligibility and quota again when you confirm.</source>
+        <source>Your organisation ({org}) is eligible until {date}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your organisation ({org}) is eligible, with no end date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not eligible: your organisation ({org}) is suspended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not eligible: you are suspended from the licence pools.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not eligible: your account is disabled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not eligible: your organisation ({org}) is eligible from {date}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not eligible: your organisation&apos;s ({org}) eligibility ended on {date}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not eligible: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking your organisation&apos;s eligibility…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre checks your organisation&apos;s eligibility when you confirm.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1755,11 +1791,23 @@ Join the queue? You are notified when a seat is held for you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Eligibility</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The booking must end after it starts.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The booking cannot start in the past.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your organisation is eligible only from {date}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your organisation is eligible only until {date}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -471,8 +471,44 @@
         <translation>라이선스 유효 기한은 {date}까지입니다.</translation>
     </message>
     <message>
-        <source>The centre checks your organisation&apos;s eligibility and quota again when you confirm.</source>
-        <translation>확인을 누르면 센터가 소속 기관의 이용 자격과 할당량을 다시 확인합니다.</translation>
+        <source>Your organisation ({org}) is eligible until {date}.</source>
+        <translation>소속 기관({org})은 {date}까지 이용할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Your organisation ({org}) is eligible, with no end date.</source>
+        <translation>소속 기관({org})은 종료일 없이 이용할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Not eligible: your organisation ({org}) is suspended.</source>
+        <translation>이용 불가: 소속 기관({org})이 정지되었습니다.</translation>
+    </message>
+    <message>
+        <source>Not eligible: you are suspended from the licence pools.</source>
+        <translation>이용 불가: 라이선스 풀 이용이 정지되었습니다.</translation>
+    </message>
+    <message>
+        <source>Not eligible: your account is disabled.</source>
+        <translation>이용 불가: 계정이 비활성화되었습니다.</translation>
+    </message>
+    <message>
+        <source>Not eligible: your organisation ({org}) is eligible from {date}.</source>
+        <translation>이용 불가: 소속 기관({org})은 {date}부터 이용할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Not eligible: your organisation&apos;s ({org}) eligibility ended on {date}.</source>
+        <translation>이용 불가: 소속 기관({org})의 이용 기간이 {date}에 끝났습니다.</translation>
+    </message>
+    <message>
+        <source>Not eligible: {reason}</source>
+        <translation>이용 불가: {reason}</translation>
+    </message>
+    <message>
+        <source>Checking your organisation&apos;s eligibility…</source>
+        <translation>소속 기관의 이용 자격을 확인하는 중…</translation>
+    </message>
+    <message>
+        <source>The centre checks your organisation&apos;s eligibility when you confirm.</source>
+        <translation>확인을 누르면 센터가 소속 기관의 이용 자격을 확인합니다.</translation>
     </message>
 </context>
 <context>
@@ -1764,12 +1800,24 @@ Join the queue? You are notified when a seat is held for you.</source>
         <translation>사용량</translation>
     </message>
     <message>
+        <source>Eligibility</source>
+        <translation>이용 자격</translation>
+    </message>
+    <message>
         <source>The booking must end after it starts.</source>
         <translation>예약 종료 시각은 시작 시각보다 늦어야 합니다.</translation>
     </message>
     <message>
         <source>The booking cannot start in the past.</source>
         <translation>지난 시각으로 예약할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Your organisation is eligible only from {date}.</source>
+        <translation>소속 기관은 {date}부터만 이용할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Your organisation is eligible only until {date}.</source>
+        <translation>소속 기관은 {date}까지만 이용할 수 있습니다.</translation>
     </message>
     <message>
         <source>{seats} seat(s), {count} occurrence(s), {hours:.1f} seat-hours in all.</source>

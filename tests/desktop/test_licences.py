@@ -143,3 +143,61 @@ def test_reserve_dialog_refuses_a_window_that_ends_before_it_starts(
     assert not ok_button(dialog).isEnabled()
     assert "end after it starts" in dialog.form.fields["ends"].error.text()
     dialog.reject()
+
+
+def _student(pools: Hub, start: Any, end: Any) -> None:
+    pools.call("demo.admin", "admin.add_user", {"login": "test.student", "org": "test-lab",
+                                                "roles": ["student"]})
+    pools.call("demo.admin", "admin.set_eligibility",
+               {"code": "test-lab", "eligible_from": start, "eligible_until": end})
+
+
+def test_a_student_sees_until_when_their_organisation_is_eligible(
+        make_gui: GuiFactory, pools: Hub, qtbot: Any) -> None:
+    today = datetime.now(CENTRE_ZONE).date()
+    until = today + timedelta(days=20)
+    _student(pools, today - timedelta(days=5), until)
+    gui = make_gui("test.student")
+    screen = licences(gui, qtbot)
+    select_pool(screen, "vcs-runtime")
+    dialog = screen.checkout()
+    assert isinstance(dialog, CheckoutDialog)
+    qtbot.waitUntil(lambda: dialog.standing is not None)
+    text = dialog.eligibility.text()
+    assert "test-lab" in text and f"eligible until {until.isoformat()}" in text
+    assert ok_button(dialog).isEnabled()
+    dialog.reject()
+    # a booking past the window is refused inline, before the centre is asked
+    starts = datetime.combine(until + timedelta(days=1), datetime.min.time(),
+                              tzinfo=CENTRE_ZONE).replace(hour=9)
+    reserve = screen.reserve(starts, starts + timedelta(hours=2))
+    assert isinstance(reserve, ReserveDialog)
+    qtbot.waitUntil(lambda: reserve.standing is not None)
+    assert f"eligible only until {until.isoformat()}" in \
+        reserve.form.fields["ends"].error.text()
+    assert not ok_button(reserve).isEnabled()
+    reserve.reject()
+
+
+def test_a_student_of_an_ineligible_organisation_is_told_before_committing(
+        make_gui: GuiFactory, pools: Hub, qtbot: Any) -> None:
+    today = datetime.now(CENTRE_ZONE).date()
+    _student(pools, today - timedelta(days=60), today - timedelta(days=1))
+    gui = make_gui("test.student")
+    screen = licences(gui, qtbot)
+    select_pool(screen, "vcs-runtime")
+    dialog = screen.join_queue()
+    assert isinstance(dialog, QueueDialog)
+    qtbot.waitUntil(lambda: dialog.standing is not None)
+    assert "Not eligible" in dialog.eligibility.text()
+    assert "ended on" in dialog.form.fields["seats"].error.text()
+    assert not ok_button(dialog).isEnabled()
+    dialog.reject()
+    pools.call("demo.admin", "admin.set_eligibility", {"code": "test-lab"})
+    pools.call("demo.admin", "admin.suspend_org", {"code": "test-lab"})
+    dialog = screen.checkout()
+    assert isinstance(dialog, CheckoutDialog)
+    qtbot.waitUntil(lambda: dialog.standing is not None)
+    assert "is suspended" in dialog.eligibility.text()
+    assert not ok_button(dialog).isEnabled()
+    dialog.reject()
