@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, Table, and_, bindparam, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import (
@@ -30,7 +31,17 @@ from core.models.accounts import Organisation, User
 from core.timeutil import CENTRE_ZONE
 from licensing import policy, queue, seats
 from licensing.catalogue import get_feature, usable_pools
-from licensing.models import Denial, Feature, Hold, Lease, Pool, QueueEntry, Reservation
+from licensing.models import (
+    Denial,
+    Feature,
+    Hold,
+    Lease,
+    Pool,
+    QueueEntry,
+    Quota,
+    Reservation,
+    Suspension,
+)
 from licensing.notices import Notify
 from licensing.people import Person
 
@@ -81,11 +92,17 @@ def _local(t: datetime) -> str:
 
 def checkout(session: Session, user: Person, feature_name: str, n: int, hours: float,
              now: datetime, *, host: str = "", course: str | None = None,
-             borrow: bool = False, notify: Notify) -> LeaseInfo:
-    """Check out ``n`` seats of ``feature_name`` for ``hours``; raise the reason if refused."""
+             borrow: bool = False, notify: Notify, quick: bool = True) -> LeaseInfo:
+    """Check out ``n`` seats of ``feature_name`` for ``hours``; raise the reason if refused.
+    ``quick=False`` skips the fast path (the caller tried :func:`quick_checkout` already)."""
     _check_request(n, hours)
     if len(host) > 200 or (course is not None and len(course) > 64):
         raise InvalidInput("host or course name too long")
+    if quick and not borrow:
+        info = quick_checkout(session, Who(user.id, user.login, user.org_id), feature_name, n,
+                              hours, now, host=host, course=course)
+        if info is not None:
+            return info
     feature = get_feature(session, feature_name)
     policy.check_eligible(session, user, now)
     pools = usable_pools(session, feature, policy.centre_day(now))
@@ -314,12 +331,23 @@ def renew(session: Session, user: Person, lease_id: int, now: datetime, *,
 
 def list_leases(session: Session, *, user_id: int | None, active_only: bool = True,
                 limit: int = 500) -> list[LeaseInfo]:
-    query = select(Lease).order_by(Lease.id.desc()).limit(limit)
+    """Leases, newest first, in one query (pool, feature, user and organisation joined)."""
+    query = (select(_L.c.id, _F.c.name, _L.c.pool_id, _U.c.login, _O.c.code, _L.c.course,
+                    _L.c.seats, _L.c.kind, _L.c.host, _L.c.hold_id, _L.c.started_at,
+                    _L.c.expires_at, _L.c.ends_by, _L.c.ended_at, _L.c.end_reason)
+             .select_from(_L.outerjoin(_P, _P.c.id == _L.c.pool_id)
+                          .outerjoin(_F, _F.c.id == _P.c.feature_id)
+                          .outerjoin(_U, _U.c.id == _L.c.user_id)
+                          .outerjoin(_O, _O.c.id == _L.c.org_id))
+             .order_by(_L.c.id.desc()).limit(limit))
     if user_id is not None:
-        query = query.where(Lease.user_id == user_id)
+        query = query.where(_L.c.user_id == user_id)
     if active_only:
-        query = query.where(Lease.ended_at.is_(None))
-    return [lease_info(session, lease) for lease in session.scalars(query)]
+        query = query.where(_L.c.ended_at.is_(None))
+    return [LeaseInfo(lid, feature or "?", pool_id, login or "?", org or "?", course, n, kind,
+                      host, hold_id is not None, started, expires, ends_by, ended, reason)
+            for (lid, feature, pool_id, login, org, course, n, kind, host, hold_id, started,
+                 expires, ends_by, ended, reason) in session.connection().execute(query)]
 
 
 def expire_due(session: Session, now: datetime, notify: Notify) -> list[LeaseInfo]:
@@ -357,3 +385,193 @@ def record_denial(session: Session, at: datetime, feature: str, reason: str, *,
                   n: int = 1) -> None:
     session.add(Denial(at=at, feature=feature[:128], user_id=user_id, org_id=org_id,
                        course=course, seats=max(1, min(n, 1_000_000)), reason=reason[:32]))
+
+
+# -- the fast paths ----------------------------------------------------------------------------
+#
+# Checkout, return and heartbeat in a few Core statements for the common case: one probe that
+# reads the pools and every condition that could make the general path decide differently
+# (suspension, eligibility, quotas, reserved shares, bookings, holds, the queue), then the
+# conditional UPDATE on the pool and the lease row. Whenever the probe sees anything but the
+# plain case, the fast path answers None without having changed anything, and the general path
+# (above) decides — with the same rules, messages and denials as before.
+
+_P = cast(Table, Pool.__table__)
+_F = cast(Table, Feature.__table__)
+_L = cast(Table, Lease.__table__)
+_H = cast(Table, Hold.__table__)
+_Q = cast(Table, QueueEntry.__table__)
+_R = cast(Table, Reservation.__table__)
+_O = cast(Table, Organisation.__table__)
+_U = cast(Table, User.__table__)
+_QU = cast(Table, Quota.__table__)
+_S = cast(Table, Suspension.__table__)
+
+
+def _exists(stmt: Select[Any]) -> Any:
+    return exists(stmt)
+
+
+def _build_probe() -> Select[Any]:
+    feature_id = _F.c.id
+    subject = or_(and_(_QU.c.scope == "org", _QU.c.subject == _O.c.code),
+                  and_(_QU.c.scope == "org_kind", _QU.c.subject == _O.c.kind),
+                  and_(_QU.c.scope == "course", _QU.c.subject == bindparam("course")))
+    for_feature = or_(_QU.c.feature_id.is_(None), _QU.c.feature_id == feature_id)
+    pools_of = select(_P.c.id).where(_P.c.feature_id == feature_id).scalar_subquery()
+    blocked = or_(
+        _exists(select(_U.c.id).where(_U.c.id == bindparam("user"), _U.c.disabled)),
+        _exists(select(_S.c.user_id).where(_S.c.user_id == bindparam("user"))),
+        _exists(select(_Q.c.id).where(_Q.c.feature_id == feature_id, or_(
+            _Q.c.status == "waiting",
+            and_(_Q.c.status == "granted", _Q.c.user_id == bindparam("user"))))),
+        _exists(select(_H.c.id).where(_H.c.pool_id.in_(pools_of), _H.c.kind == "reservation",
+                                      _H.c.released_at.is_(None))),
+        _exists(select(_R.c.id).where(_R.c.feature_id == feature_id,
+                                      _R.c.status.in_(("approved", "active")),
+                                      _R.c.starts_at < bindparam("end"),
+                                      _R.c.ends_at > bindparam("now"))),
+        _exists(select(_QU.c.id).where(for_feature, or_(subject, _QU.c.reserved_share > 0))),
+    )
+    pool_join = _F.join(_P, and_(_P.c.feature_id == _F.c.id, _P.c.suspended.is_(False),
+                                 _P.c.seats > 0), isouter=True)
+    return (select(_F.c.id, _P.c.id, _P.c.expiry, _P.c.max_seats_per_lease,
+                   _P.c.max_lease_hours, _P.c.lease_ttl_minutes, _O.c.suspended,
+                   _O.c.eligible_from, _O.c.eligible_until, _O.c.code, blocked)
+            .select_from(pool_join).join(_O, _O.c.id == bindparam("org"))
+            .where(_F.c.name == bindparam("feature")))
+
+
+_PROBE = _build_probe()
+_TAKE = (update(_P).where(_P.c.id == bindparam("pool"), _P.c.in_use + bindparam("n") <= _P.c.seats)
+         .values(in_use=_P.c.in_use + bindparam("n")).returning(_P.c.in_use))
+_INSERT_LEASE = insert(_L).returning(_L.c.id)
+
+
+@dataclass(frozen=True)
+class Who:
+    """The caller as the fast paths need it (the hub's authenticated actor)."""
+
+    id: int
+    login: str
+    org_id: int
+
+
+def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours: float,
+                   now: datetime, *, host: str = "", course: str | None = None) -> LeaseInfo | None:
+    """Check out in the plain case (see above); None when the general path must decide."""
+    if n < 1 or not (math.isfinite(hours) and hours > 0) or len(host) > 200 or (
+            course is not None and len(course) > 64):
+        return None
+    end = now + timedelta(hours=hours)
+    conn = session.connection()
+    rows = conn.execute(_PROBE, {"feature": feature_name, "user": who.id, "org": who.org_id,
+                                 "course": course, "now": now, "end": end}).all()
+    if not rows or rows[0][10] or rows[0][1] is None:
+        return None
+    _, _, _, _, _, _, org_suspended, eligible_from, eligible_until, org_code, _ = rows[0]
+    day = policy.centre_day(now)
+    if org_suspended or (eligible_from is not None and day < eligible_from) or (
+            eligible_until is not None and day > eligible_until):
+        return None
+    alive = sorted((r for r in rows if r[2] is None or r[2] >= day),
+                   key=lambda r: (r[2] is None, r[2] or date.max, r[1]))
+    if not alive or n > max(r[3] for r in alive) or hours > max(r[4] for r in alive):
+        return None
+    for _, pool_id, _, per_lease, max_hours, ttl, *_ in alive:
+        if n > per_lease or hours > max_hours:
+            continue
+        if conn.execute(_TAKE, {"pool": pool_id, "n": n}).first() is None:
+            continue
+        expires = min(end, now + timedelta(minutes=ttl))
+        lease_id = conn.execute(_INSERT_LEASE, {
+            "pool_id": pool_id, "user_id": who.id, "org_id": who.org_id, "course": course,
+            "seats": n, "kind": "lease", "host": host, "hold_id": None, "started_at": now,
+            "expires_at": expires, "ends_by": end, "ended_at": None, "end_reason": None,
+        }).scalar_one()
+        return LeaseInfo(lease_id, feature_name, pool_id, who.login, org_code, course, n,
+                         "lease", host, False, now, expires, end, None, None)
+    return None
+
+
+_RETURN_READ = (select(_L.c.pool_id, _L.c.user_id, _L.c.seats, _L.c.hold_id, _L.c.ended_at,
+                       _L.c.course, _L.c.kind, _L.c.host, _L.c.started_at, _L.c.expires_at,
+                       _L.c.ends_by, _P.c.feature_id, _F.c.name, _O.c.code)
+                .select_from(_L.join(_P, _P.c.id == _L.c.pool_id)
+                             .join(_F, _F.c.id == _P.c.feature_id)
+                             .join(_O, _O.c.id == _L.c.org_id))
+                .where(_L.c.id == bindparam("lease")))
+_GIVE_BACK = (update(_P).where(_P.c.id == bindparam("pool"), _P.c.in_use >= bindparam("n"))
+              .values(in_use=_P.c.in_use - bindparam("n")))
+_END = (update(_L).where(_L.c.id == bindparam("lease"), _L.c.ended_at.is_(None))
+        .values(ended_at=bindparam("now"), end_reason="returned")
+        .returning(exists(select(_Q.c.id).where(_Q.c.feature_id == bindparam("feature"),
+                                                _Q.c.status == "waiting"))))
+
+
+def quick_return(session: Session, who: Who, lease_id: int, now: datetime, *,
+                 notify: Notify) -> LeaseInfo | None:
+    """Return a lease of one's own that came from the pool's free seats; None when the general
+    path must answer (someone else's, ended, unknown, or from a hold)."""
+    conn = session.connection()
+    row = conn.execute(_RETURN_READ, {"lease": lease_id}).first()
+    if row is None:
+        return None
+    (pool_id, user_id, n, hold_id, ended_at, course, kind, host, started, expires, ends_by,
+     feature_id, feature, org_code) = row
+    if user_id != who.id or ended_at is not None or hold_id is not None:
+        return None
+    # The pool's row first, then the lease's (the one lock order: see seats.lock_pools).
+    if conn.execute(_GIVE_BACK, {"pool": pool_id, "n": n}).rowcount != 1:
+        raise seats.SeatCounterBroken(f"pool {pool_id}: giving back {n} seats that are not "
+                                      f"counted", pool=pool_id)
+    ended = conn.execute(_END, {"lease": lease_id, "now": now, "feature": feature_id}).first()
+    if ended is None:  # ended meanwhile (PostgreSQL): refuse; the rollback undoes the give-back
+        reason, at = conn.execute(select(_L.c.end_reason, _L.c.ended_at)
+                                  .where(_L.c.id == lease_id)).one()
+        raise Conflict(f"lease {lease_id} already ended ({reason} at {_local(at)})",
+                       lease=lease_id, reason=reason)
+    if ended[0]:
+        queue.grant_heads(session, feature_id, now, notify)
+    return LeaseInfo(lease_id, feature, pool_id, who.login, org_code, course, n, kind, host,
+                     False, started, expires, ends_by, now, "returned")
+
+
+_RENEW_READ = (select(_L.c.user_id, _L.c.ended_at, _L.c.kind, _L.c.expires_at, _L.c.ends_by,
+                      _L.c.pool_id, _L.c.course, _L.c.seats, _L.c.host, _L.c.hold_id,
+                      _L.c.started_at, _P.c.lease_ttl_minutes, _F.c.name, _O.c.code,
+                      _O.c.suspended, _O.c.eligible_from, _O.c.eligible_until,
+                      exists(select(_S.c.user_id).where(_S.c.user_id == _L.c.user_id)),
+                      _U.c.disabled)
+               .select_from(_L.join(_P, _P.c.id == _L.c.pool_id)
+                            .join(_F, _F.c.id == _P.c.feature_id)
+                            .join(_O, _O.c.id == _L.c.org_id)
+                            .join(_U, _U.c.id == _L.c.user_id))
+               .where(_L.c.id == bindparam("lease")))
+_HEARTBEAT = (update(_L).where(_L.c.id == bindparam("lease"), _L.c.ended_at.is_(None),
+                               _L.c.expires_at > bindparam("now"))
+              .values(expires_at=bindparam("expires")))
+
+
+def quick_renew(session: Session, who: Who, lease_id: int, now: datetime) -> LeaseInfo | None:
+    """A heartbeat (no new end) on a running lease of one's own; None when the general path
+    must answer."""
+    conn = session.connection()
+    row = conn.execute(_RENEW_READ, {"lease": lease_id}).first()
+    if row is None:
+        return None
+    (user_id, ended_at, kind, expires_at, ends_by, pool_id, course, n, host, hold_id, started,
+     ttl, feature, org_code, org_suspended, eligible_from, eligible_until, suspended,
+     disabled) = row
+    day = policy.centre_day(now)
+    if (user_id != who.id or ended_at is not None or kind != "lease" or now >= expires_at
+            or suspended or disabled or org_suspended
+            or (eligible_from is not None and day < eligible_from)
+            or (eligible_until is not None and day > eligible_until)):
+        return None
+    expires = min(ends_by, now + timedelta(minutes=ttl))
+    if conn.execute(_HEARTBEAT, {"lease": lease_id, "now": now,
+                                 "expires": expires}).rowcount != 1:
+        return None  # ended or expired meanwhile: the general path says which
+    return LeaseInfo(lease_id, feature, pool_id, who.login, org_code, course, n, kind, host,
+                     hold_id is not None, started, expires, ends_by, None, None)
