@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QGuiApplication
@@ -28,6 +29,7 @@ from desktop.forms import ValidatedForm
 from desktop.keys import generate_ed25519, public_key_line
 from desktop.messages import error_text
 from desktop.settings import AppSettings, SavedCentre
+from desktop.tasks import HubRunner
 from hub.cli.connect import app_key_path
 
 translate = QCoreApplication.translate
@@ -39,10 +41,14 @@ class ConnectionManager(QDialog):
     """Lists the embedded centre and saved SSH centres; ``chosen`` says which to open."""
 
     chosen = Signal(object)  # CentreChoice
+    my_keys_wanted = Signal()
 
     def __init__(self, settings: AppSettings, parent: QWidget | None = None,
-                 key_path: Path | None = None) -> None:
+                 key_path: Path | None = None, runner: HubRunner | None = None,
+                 centre: str = "") -> None:
         super().__init__(parent)
+        self.runner = runner
+        self.centre = centre
         self.setObjectName("connectionManager")
         self.setWindowTitle(self.tr("Connections"))
         self.settings = settings
@@ -83,6 +89,13 @@ class ConnectionManager(QDialog):
         self.generate_button.clicked.connect(self.generate_key)
         self.copy_button = QPushButton(self.tr("Copy my public key"), self)
         self.copy_button.clicked.connect(self.copy_public_key)
+        self.register_button = QPushButton(self.tr("Register it with this centre"), self)
+        self.register_button.setObjectName("registerKey")
+        self.register_button.setToolTip(self.tr("Adds your public key to your account on the "
+                                                "centre you are connected to"))
+        self.register_button.clicked.connect(self.register_key)
+        self.my_keys_button = QPushButton(self.tr("My keys on this centre…"), self)
+        self.my_keys_button.clicked.connect(self.my_keys_wanted)
         self.key_label = QLabel(self)
         self.key_label.setWordWrap(True)
         self.connect_button = QPushButton(self.tr("Connect"), self)
@@ -104,6 +117,11 @@ class ConnectionManager(QDialog):
         keys.addWidget(self.copy_button)
         keys.addStretch(1)
         edit.addLayout(keys)
+        registered = QHBoxLayout()
+        registered.addWidget(self.register_button)
+        registered.addWidget(self.my_keys_button)
+        registered.addStretch(1)
+        edit.addLayout(registered)
         edit.addWidget(self.key_label)
         edit.addStretch(1)
         top = QHBoxLayout()
@@ -213,6 +231,12 @@ class ConnectionManager(QDialog):
         else:
             self.key_label.setText(self.tr("You have no ChipCommons key yet."))
         self.copy_button.setEnabled(self.key_path.exists())
+        connected = self.runner is not None and self.runner.client is not None
+        self.register_button.setEnabled(connected and self.key_path.exists())
+        self.my_keys_button.setEnabled(connected)
+        if connected:
+            self.register_button.setText(self.tr("Register it with {centre}").format(
+                centre=self.centre or self.tr("this centre")))
 
     def generate_key(self) -> None:
         if self.key_path.exists():
@@ -239,6 +263,30 @@ class ConnectionManager(QDialog):
         QGuiApplication.clipboard().setText(line)
         self.key_label.setText(self.tr("Your public key is on the clipboard; send it to the "
                                        "centre's admin:\n{key}").format(key=line))
+
+    def register_key(self) -> None:
+        """Send the app's public key to the connected centre (``me.add_key``)."""
+        if self.runner is None:
+            return
+        try:
+            line = public_key_line(self.key_path)
+        except ChipError as exc:
+            QMessageBox.warning(self, self.tr("No key"), error_text(exc))
+            return
+        self.register_button.setEnabled(False)
+        self.key_label.setText(self.tr("Registering your key…"))
+        self.runner.call("me.add_key", done=self._registered, failed=self._register_failed,
+                         owner=self, key=line)
+
+    def _registered(self, key: Any) -> None:
+        self.register_button.setEnabled(True)
+        self.key_label.setText(self.tr("Your key {fingerprint} is registered with {centre}; "
+                                       "you can connect with it over SSH.").format(
+            fingerprint=key.fingerprint, centre=self.centre or self.tr("this centre")))
+
+    def _register_failed(self, exc: Exception) -> None:
+        self.register_button.setEnabled(True)
+        self.key_label.setText(error_text(exc))
 
     def choice(self) -> CentreChoice:
         if self._is_embedded():

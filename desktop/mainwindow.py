@@ -83,14 +83,17 @@ class MainWindow(QMainWindow):
         self.connections_action.triggered.connect(self.open_connection_manager)
         self.settings_action = QAction(self)
         self.settings_action.triggered.connect(self.open_settings)
+        self.keys_action = QAction(self)
+        self.keys_action.triggered.connect(self.open_my_keys)
+        self.keys_action.setEnabled(False)  # once signed in to a centre
         self.refresh_action = QAction(self)
         self.refresh_action.setShortcut("F5")
         self.refresh_action.triggered.connect(self.refresh_current)
         self.quit_action = QAction(self)
         self.quit_action.triggered.connect(self.close)
         self.file_menu = self.menuBar().addMenu("")
-        for action in (self.connections_action, self.settings_action, self.refresh_action,
-                       self.quit_action):
+        for action in (self.connections_action, self.keys_action, self.settings_action,
+                       self.refresh_action, self.quit_action):
             self.file_menu.addAction(action)
 
         runner.busy_changed.connect(self._busy)
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(self.tr("&ChipCommons"))
         self.connections_action.setText(self.tr("&Connections…"))
         self.settings_action.setText(self.tr("&Settings…"))
+        self.keys_action.setText(self.tr("My SSH &keys…"))
         self.refresh_action.setText(self.tr("&Refresh"))
         self.quit_action.setText(self.tr("&Quit"))
         self.waiting.setText(self.tr("Connecting to the centre…"))
@@ -143,6 +147,7 @@ class MainWindow(QMainWindow):
 
     def _connected(self, me: UserInfo) -> None:
         self.ctx = AppContext(self.runner, self.connection, self.settings, me)
+        self.keys_action.setEnabled(True)
         self.rebuild()
         self.auto_refresh.start()
         if self.ctx.may("leases.renew") and self.ctx.may("reservations.list"):
@@ -256,13 +261,28 @@ class MainWindow(QMainWindow):
     def open_connection_manager(self) -> ConnectionManager:
         from desktop.connection_manager import ConnectionManager
 
-        dialog = ConnectionManager(self.settings, self)
+        dialog = ConnectionManager(self.settings, self, runner=self.runner,
+                                   centre=self.connection.description)
         dialog.chosen.connect(self._choose_centre)
+        dialog.my_keys_wanted.connect(self.open_my_keys)
+        dialog.open()
+        return dialog
+
+    def open_my_keys(self) -> QDialog | None:
+        """The signed-in user's SSH keys on the current centre (``me.keys``)."""
+        if self.ctx is None:
+            return None
+        from desktop.key_dialogs import MyKeysDialog
+        from hub.cli.connect import app_key_path
+
+        dialog = MyKeysDialog(self.runner, self.connection.description, app_key_path(),
+                              self)
         dialog.open()
         return dialog
 
     def _choose_centre(self, choice: CentreChoice) -> None:
         self.ctx = None
+        self.keys_action.setEnabled(False)
         self.rebuild()
         self.stack.setCurrentWidget(self.waiting)
         self.connection.open(choice)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from desktop.screens.admin_accounts import AuditTab, OrgsTab, UsersTab
+from desktop.screens.admin_accounts import AuditTab, KeysTab, OrgsTab, UsersTab
 from desktop.screens.admin_licences import (
     OptionsFileTab,
     PoolsTab,
@@ -31,6 +31,7 @@ def admin_tabs() -> list[tuple[type[Screen], str]]:
         (ReconcileTab, translate("AdminScreen", "Reconcile")),
         (UsersTab, translate("AdminScreen", "Users")),
         (OrgsTab, translate("AdminScreen", "Organisations")),
+        (KeysTab, translate("AdminScreen", "SSH keys")),
         (AuditTab, translate("AdminScreen", "Audit log")),
     ]
 

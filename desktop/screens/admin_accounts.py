@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from core.accounts import LOGIN_RE, ORG_CODE_RE, OrgInfo, UserInfo
 from core.models.accounts import ROLES, OrgKind
 from desktop.forms import FormDialog, ValidatedForm
+from desktop.key_dialogs import KeysPanel
 from desktop.models import Column
 from desktop.screens.base import AppContext, Screen
 from desktop.tables import RecordTable
@@ -46,12 +48,16 @@ class UsersTab(Screen):
         ], key=lambda u: u.login, parent=self)
         self.add_button = QPushButton(self.tr("Add user…"), self)
         self.toggle_button = QPushButton(self.tr("Disable or enable"), self)
+        self.keys_button = QPushButton(self.tr("SSH keys…"), self)
         self.add_button.clicked.connect(self.add_user)
         self.toggle_button.clicked.connect(self.toggle_disabled)
+        self.keys_button.clicked.connect(self.show_keys)
+        self.table.activated.connect(lambda _: self.show_keys())
         admin = ctx.may("admin.add_user")
         self.add_button.setVisible(admin)
         self.toggle_button.setVisible(ctx.may("admin.set_user_disabled"))
-        self.page_layout([self.add_button, self.toggle_button], self.table)
+        self.keys_button.setVisible(ctx.may("admin.keys"))
+        self.page_layout([self.add_button, self.toggle_button, self.keys_button], self.table)
 
     def refresh(self) -> None:
         self.call("admin.users", self.table.set_records)
@@ -63,6 +69,24 @@ class UsersTab(Screen):
     def add_user(self) -> None:
         self.submit_dialog(AddUserDialog([o.code for o in self.orgs], self), "admin.add_user",
                            self.table.model.upsert)
+
+    def show_keys(self) -> KeysTab | None:
+        """The selected user's keys in the SSH keys tab beside this one."""
+        from desktop.screens.tabbed import TabbedScreen
+
+        user = self.table.selected()
+        holder = self.parentWidget()
+        while holder is not None and not isinstance(holder, TabbedScreen):
+            holder = holder.parentWidget()
+        if user is None or holder is None or not isinstance(holder.pages.get("admin.keys"),
+                                                            KeysTab):
+            return None
+        tab = holder.pages["admin.keys"]
+        assert isinstance(tab, KeysTab)
+        tab.panel.login = user.login
+        holder.tabs.setCurrentWidget(tab)  # refreshes the tab, for this user
+        tab.show_user(user.login)
+        return tab
 
     def toggle_disabled(self) -> None:
         user = self.table.selected()
@@ -246,6 +270,59 @@ class EligibilityDialog(FormDialog):
         add_window_fields(self.form, OptionalDate(org.eligible_from, self),
                           OptionalDate(org.eligible_until, self))
         self.finish()
+
+class KeysTab(Screen):
+    """Everyone's SSH keys, or one user's: type, fingerprint, comment, added, revoked; add from a
+    file or pasted text, revoke after a confirmation."""
+
+    key = "admin.keys"
+    methods = ("admin.keys",)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.user = QComboBox(self)
+        self.user.setObjectName("keysUser")
+        self.user.addItem(self.tr("All users"), None)
+        self.user.currentIndexChanged.connect(self._user_chosen)
+        self.panel = KeysPanel(self.call, admin=True, parent=self)
+        self.panel.add_button.setVisible(ctx.may("admin.add_key"))
+        self.panel.revoke_button.setVisible(ctx.may("admin.revoke_key"))
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("User"), self))
+        row.addWidget(self.user, 1)
+        row.addStretch(2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.panel, 1)
+
+    def refresh(self) -> None:
+        self.call("admin.users", self._users_loaded)
+        self.panel.refresh()
+
+    def _users_loaded(self, users: list[UserInfo]) -> None:
+        self.panel.logins = [u.login for u in users]
+        self.user.blockSignals(True)
+        self.user.clear()
+        self.user.addItem(self.tr("All users"), None)
+        for u in users:
+            self.user.addItem(u.login, u.login)
+        self.user.setCurrentIndex(max(0, self.user.findData(self.panel.login)))
+        self.user.blockSignals(False)
+
+    def show_user(self, login: str | None) -> None:
+        """Show one user's keys (None: everyone's)."""
+        self.panel.login = login
+        self.user.blockSignals(True)
+        self.user.setCurrentIndex(max(0, self.user.findData(login)))
+        self.user.blockSignals(False)
+        self.panel.table.set_records([])
+        self.panel.refresh()
+
+    def _user_chosen(self, *_: Any) -> None:
+        self.panel.login = self.user.currentData()
+        self.panel.table.set_records([])
+        self.panel.refresh()
+
 
 class AuditTab(Screen):
     key = "admin.audit"

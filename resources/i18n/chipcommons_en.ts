@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AddKeyDialog</name>
+    <message>
+        <source>Add an SSH public key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Public key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From a file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My ChipCommons key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste the public key (one line from a .pub file) or choose its file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre would not accept this key: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a public key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Public keys (*.pub);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AddOrgDialog</name>
     <message>
         <source>Add an organisation</source>
@@ -247,6 +290,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>SSH keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Audit log</source>
         <translation type="unfinished"></translation>
     </message>
@@ -329,6 +376,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Register it with this centre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adds your public key to your account on the centre you are connected to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My keys on this centre…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Connect</source>
         <translation type="unfinished"></translation>
     </message>
@@ -369,6 +428,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Register it with {centre}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this centre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Replace your key?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -387,6 +454,14 @@
     <message>
         <source>Your public key is on the clipboard; send it to the centre&apos;s admin:
 {key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registering your key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your key {fingerprint} is registered with {centre}; you can connect with it over SSH.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -862,6 +937,96 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
     </message>
 </context>
 <context>
+    <name>Keys</name>
+    <message>
+        <source>Type</source>
+        <extracomment>a public key file is one line; anything bigger is not one</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ed25519 (security key)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ECDSA (security key)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is {size} bytes; a public key file is one short line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KeysPanel</name>
+    <message>
+        <source>Add a key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key {fingerprint} added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke the key {fingerprint} ({comment}) of {login}? The centre refuses connections with it from now on. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke your key {fingerprint} ({comment})? The centre refuses connections with it from now on; if you connect with this key, you will need another one. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke this key?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key {fingerprint} revoked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KeysTab</name>
+    <message>
+        <source>All users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Licences</name>
     <message>
         <source>{free} of {seats} free, {queued} queued</source>
@@ -1092,6 +1257,10 @@ Join the queue? You are notified when a seat is held for you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>My SSH &amp;keys…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1129,6 +1298,17 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
     <message>
         <source>{title}: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MyKeysDialog</name>
+    <message>
+        <source>My SSH keys on {centre}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The centre lets you connect over SSH with these keys. Add the public half only (the .pub file); your private key never leaves this computer.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2288,6 +2468,10 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
     <message>
         <source>Disable or enable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SSH keys…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>AddKeyDialog</name>
+    <message>
+        <source>Add an SSH public key</source>
+        <translation>SSH 공개 키 추가</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Public key</source>
+        <translation>공개 키</translation>
+    </message>
+    <message>
+        <source>From a file…</source>
+        <translation>파일에서…</translation>
+    </message>
+    <message>
+        <source>My ChipCommons key</source>
+        <translation>내 ChipCommons 키</translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation>지문</translation>
+    </message>
+    <message>
+        <source>Paste the public key (one line from a .pub file) or choose its file.</source>
+        <translation>공개 키(.pub 파일의 한 줄)를 붙여 넣거나 파일을 고르세요.</translation>
+    </message>
+    <message>
+        <source>The centre would not accept this key: {reason}</source>
+        <translation>센터가 이 키를 받지 않습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Choose a public key</source>
+        <translation>공개 키 선택</translation>
+    </message>
+    <message>
+        <source>Public keys (*.pub);;All files (*)</source>
+        <translation>공개 키 (*.pub);;모든 파일 (*)</translation>
+    </message>
+</context>
+<context>
     <name>AddOrgDialog</name>
     <message>
         <source>Add an organisation</source>
@@ -247,6 +290,10 @@
         <translation>기관</translation>
     </message>
     <message>
+        <source>SSH keys</source>
+        <translation>SSH 키</translation>
+    </message>
+    <message>
         <source>Audit log</source>
         <translation>감사 기록</translation>
     </message>
@@ -329,6 +376,18 @@
         <translation>내 공개 키 복사</translation>
     </message>
     <message>
+        <source>Register it with this centre</source>
+        <translation>이 센터에 등록</translation>
+    </message>
+    <message>
+        <source>Adds your public key to your account on the centre you are connected to</source>
+        <translation>연결된 센터의 내 계정에 공개 키를 추가합니다</translation>
+    </message>
+    <message>
+        <source>My keys on this centre…</source>
+        <translation>이 센터의 내 키…</translation>
+    </message>
+    <message>
         <source>Connect</source>
         <translation>연결</translation>
     </message>
@@ -369,6 +428,14 @@
         <translation>아직 ChipCommons 키가 없습니다.</translation>
     </message>
     <message>
+        <source>Register it with {centre}</source>
+        <translation>{centre}에 등록</translation>
+    </message>
+    <message>
+        <source>this centre</source>
+        <translation>이 센터</translation>
+    </message>
+    <message>
         <source>Replace your key?</source>
         <translation>키를 바꿀까요?</translation>
     </message>
@@ -389,6 +456,14 @@
 {key}</source>
         <translation>공개 키를 클립보드에 복사했습니다. 센터 관리자에게 보내세요:
 {key}</translation>
+    </message>
+    <message>
+        <source>Registering your key…</source>
+        <translation>키를 등록하는 중…</translation>
+    </message>
+    <message>
+        <source>Your key {fingerprint} is registered with {centre}; you can connect with it over SSH.</source>
+        <translation>키 {fingerprint}가 {centre}에 등록되었습니다. 이제 이 키로 SSH 연결할 수 있습니다.</translation>
     </message>
 </context>
 <context>
@@ -869,6 +944,96 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
     </message>
 </context>
 <context>
+    <name>Keys</name>
+    <message>
+        <source>Type</source>
+        <extracomment>a public key file is one line; anything bigger is not one</extracomment>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation>지문</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>설명</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>추가됨</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>폐기됨</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>사용 중</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Ed25519 (security key)</source>
+        <translation>Ed25519 (보안 키)</translation>
+    </message>
+    <message>
+        <source>ECDSA (security key)</source>
+        <translation>ECDSA (보안 키)</translation>
+    </message>
+    <message>
+        <source>{name} is {size} bytes; a public key file is one short line.</source>
+        <translation>{name}의 크기는 {size}바이트입니다. 공개 키 파일은 짧은 한 줄입니다.</translation>
+    </message>
+</context>
+<context>
+    <name>KeysPanel</name>
+    <message>
+        <source>Add a key…</source>
+        <translation>키 추가…</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>폐기…</translation>
+    </message>
+    <message>
+        <source>Key {fingerprint} added.</source>
+        <translation>키 {fingerprint}를 추가했습니다.</translation>
+    </message>
+    <message>
+        <source>Revoke the key {fingerprint} ({comment}) of {login}? The centre refuses connections with it from now on. This cannot be undone.</source>
+        <translation>{login}의 키 {fingerprint}({comment})를 폐기할까요? 이제부터 센터는 이 키로 오는 연결을 거부합니다. 되돌릴 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Revoke your key {fingerprint} ({comment})? The centre refuses connections with it from now on; if you connect with this key, you will need another one. This cannot be undone.</source>
+        <translation>내 키 {fingerprint}({comment})를 폐기할까요? 이제부터 센터는 이 키로 오는 연결을 거부합니다. 이 키로 연결하고 있다면 다른 키가 필요합니다. 되돌릴 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Revoke this key?</source>
+        <translation>이 키를 폐기할까요?</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>폐기</translation>
+    </message>
+    <message>
+        <source>Key {fingerprint} revoked.</source>
+        <translation>키 {fingerprint}를 폐기했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>KeysTab</name>
+    <message>
+        <source>All users</source>
+        <translation>모든 사용자</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+</context>
+<context>
     <name>Licences</name>
     <message>
         <source>{free} of {seats} free, {queued} queued</source>
@@ -1101,6 +1266,10 @@ Join the queue? You are notified when a seat is held for you.</source>
         <translation>설정(&amp;S)…</translation>
     </message>
     <message>
+        <source>My SSH &amp;keys…</source>
+        <translation>내 SSH 키(&amp;K)…</translation>
+    </message>
+    <message>
         <source>&amp;Refresh</source>
         <translation>새로 고침(&amp;R)</translation>
     </message>
@@ -1139,6 +1308,17 @@ Join the queue? You are notified when a seat is held for you.</source>
     <message>
         <source>{title}: {text}</source>
         <translation>{title}: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>MyKeysDialog</name>
+    <message>
+        <source>My SSH keys on {centre}</source>
+        <translation>{centre}의 내 SSH 키</translation>
+    </message>
+    <message>
+        <source>The centre lets you connect over SSH with these keys. Add the public half only (the .pub file); your private key never leaves this computer.</source>
+        <translation>센터는 이 키들로 SSH 연결을 허용합니다. 공개 키(.pub 파일)만 추가하세요. 개인 키는 이 컴퓨터를 떠나지 않습니다.</translation>
     </message>
 </context>
 <context>
@@ -2298,6 +2478,10 @@ Join the queue? You are notified when a seat is held for you.</source>
     <message>
         <source>Disable or enable</source>
         <translation>비활성화 또는 활성화</translation>
+    </message>
+    <message>
+        <source>SSH keys…</source>
+        <translation>SSH 키…</translation>
     </message>
 </context>
 </TS>
