@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import select
 import signal
 import subprocess
 import time
@@ -24,6 +25,7 @@ from remote.sandbox import (
     RunOutcome,
     SandboxSettings,
     package_root,
+    process_starttime,
     read_pid_file,
     reap_orphan_sandbox,
     signal_wrapper,
@@ -44,6 +46,26 @@ from remote.schedulers.base import (
 from remote.workspace import Workspace, check_job_id
 
 START_GRACE_SECONDS = 30.0
+GONE = -1  # :func:`_wrapper_pidfd`: the wrapper has exited already
+
+
+def _wrapper_pidfd(ws: Workspace) -> int | None:
+    """A pidfd on the job's wrapper (readable once it exits); :data:`GONE` when it has exited
+    already, None when there is no pid file yet (still starting) or no pidfd on this system."""
+    info = read_pid_file(ws)
+    if info is None or not hasattr(os, "pidfd_open"):
+        return None
+    pid = int(str(info["pid"]))
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return GONE
+    except OSError:
+        return None
+    if process_starttime(pid) != info.get("starttime"):  # exited, or the pid was reused
+        os.close(fd)
+        return GONE
+    return fd
 
 
 class LocalScheduler(Scheduler):
@@ -182,6 +204,36 @@ class LocalScheduler(Scheduler):
                 continue
             out[ref.sched_id] = finished(self._ws(ref.sched_id)) or unknown_job("local")
         return out
+
+    def wait(self, refs: Sequence[JobRef], timeout: float,
+             interval: float = 0.2) -> dict[str, SchedStatus]:
+        """Like :meth:`Scheduler.wait` (until every job has finished or ``timeout`` passes),
+        but woken by the wrappers' exits through pidfds instead of a poll tick, so an end is
+        noticed as soon as the wrapper has written its status and exited. ``interval`` only
+        paces jobs whose wrapper is not running yet (queued, or starting)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            states = self.poll(refs)
+            waiting = [r for r in refs if states[r.sched_id].state != SchedState.FINISHED]
+            left = deadline - time.monotonic()
+            if not waiting or left <= 0:
+                return states
+            fds: list[int] = []
+            step = left
+            try:
+                for ref in waiting:
+                    fd = _wrapper_pidfd(self._ws(ref.sched_id))
+                    if fd is None:
+                        step = min(step, interval)
+                    elif fd == GONE:
+                        step = 0.0
+                    else:
+                        fds.append(fd)
+                if step > 0:
+                    select.select(fds, [], [], step)
+            finally:
+                for fd in fds:
+                    os.close(fd)
 
     def cancel(self, ref: JobRef) -> None:
         ws = self._ws(check_job_id(ref.sched_id))
