@@ -35,9 +35,12 @@ from remote.pim import PimReport, load_platform, run_workload, sweep_gemv
 from remote.pim.workloads import Eltwise, Gemv, Sequence
 from remote.results import RunResult
 from remote.workspace import (
+    UploadState,
     Workspace,
+    abort_upload,
     begin_upload,
     finish_upload,
+    pending_uploads,
     read_log,
     safe_relpath,
     unpack_archive,
@@ -116,6 +119,22 @@ def _utf8_cut(data: bytes) -> int:
     return end
 
 
+def _upload_info(state: UploadState) -> UploadInfo:
+    return UploadInfo(state.upload_id, state.name, state.size, state.received, state.complete)
+
+
+def _unfinished(ws: Workspace, name: str, size: int, sha256: str) -> UploadState | None:
+    """The unfinished upload of this very file (same name, size and sha256), if any."""
+    try:
+        rel = str(safe_relpath(name))
+    except InvalidInput:
+        return None  # begin_upload refuses the name
+    for state in pending_uploads(ws):
+        if (state.name, state.size, state.sha256) == (rel, size, str(sha256).lower()):
+            return state
+    return None
+
+
 class FarmApi:
     """Farm methods."""
 
@@ -149,11 +168,12 @@ class FarmApi:
             Workspace.create(self._farm().root, job.workspace)
         return job, ws
 
-    def _hand_off_after_commit(self, ctx: CallContext, job_id: int) -> None:
-        """Call the scheduler once this call's transaction has committed and its connection is
-        back in the pool (the database is not held while sbatch runs); a failure there is
-        retried by the worker."""
+    def _hand_off_after_commit(self, ctx: CallContext, job: Any) -> None:
+        """Once this call's transaction has committed (and its connection is back in the
+        pool), wake the farm's dispatcher, which calls the scheduler in its own thread: the
+        caller does not wait for ``sbatch``, and the database is not held while it runs."""
         committed: list[bool] = []
+        accepted = farmops.snapshot(job)
 
         def on_commit(_session: Session) -> None:
             committed.append(True)
@@ -162,10 +182,7 @@ class FarmApi:
             if transaction.parent is not None or len(committed) != 1:
                 return
             committed.append(True)  # once
-            try:
-                farmops.hand_off(self, job_id)
-            except Exception:  # the worker retries the hand-off
-                log.exception("job %s: hand-off to the scheduler failed", job_id)
+            farmops.dispatcher_for(self).wake(accepted)
 
         event.listen(ctx.session, "after_commit", on_commit, once=True)
         event.listen(ctx.session, "after_transaction_end", on_end)
@@ -258,12 +275,30 @@ class FarmApi:
     def jobs_upload_begin(self, ctx: CallContext, job_id: int, name: str, size: int,
                           sha256: str) -> UploadInfo:
         """Declare an input file (its size and the sha256 of the whole file); size limits and
-        the name are checked here, before a byte moves."""
+        the name are checked here, before a byte moves. Declaring the same file again (same
+        name, size and sha256) while its upload is unfinished resumes that upload: send from
+        the answer's ``received`` (e.g. after a dropped connection lost the upload id)."""
         farmops.check_input_name(name)
         _job, ws = self._draft(ctx, job_id)
-        state = begin_upload(ws, name, size, sha256, self._farm().staging_limits())
-        return UploadInfo(state.upload_id, state.name, state.size, state.received,
-                          state.complete)
+        state = _unfinished(ws, name, size, sha256) or begin_upload(
+            ws, name, size, sha256, self._farm().staging_limits())
+        return _upload_info(state)
+
+    @rpc("jobs.uploads", roles=FARM_USERS)
+    def jobs_uploads(self, ctx: CallContext, job_id: int) -> list[UploadInfo]:
+        """The draft's unfinished uploads (a job with any cannot be submitted)."""
+        _job, ws = self._draft(ctx, job_id)
+        return [_upload_info(state) for state in pending_uploads(ws)]
+
+    @rpc("jobs.upload_abort", roles=FARM_USERS, write=True)
+    def jobs_upload_abort(self, ctx: CallContext, job_id: int,
+                          upload_id: str) -> list[UploadInfo]:
+        """Discard an unfinished upload and its partial bytes; returns the uploads still
+        unfinished."""
+        _job, ws = self._draft(ctx, job_id)
+        abort_upload(ws, upload_id)
+        ctx.audit("job.upload_abort", f"job:{job_id}", after={"upload": upload_id})
+        return [_upload_info(state) for state in pending_uploads(ws)]
 
     @rpc("jobs.upload_chunk", roles=FARM_USERS)
     def jobs_upload_chunk(self, ctx: CallContext, job_id: int, upload_id: str, offset: int,
@@ -308,7 +343,7 @@ class FarmApi:
         job = self._job(ctx, job_id, own=True)
         farmops.submit(ctx.session, self._farm(), job, ctx.now, ctx.notify, hand_off_now=False)
         if job.state == JobState.QUEUED.value and not job.sched_id:
-            self._hand_off_after_commit(ctx, job.id)
+            self._hand_off_after_commit(ctx, job)
         ctx.audit("job.submit", f"job:{job.id}", after={"state": job.state,
                                                         "features": job.features})
         return service.job_info(ctx.session, job, login=self._owner_login(ctx, job))
