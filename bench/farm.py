@@ -10,7 +10,9 @@
    ms). The accept latency is the ``jobs.submit`` call (seal, validate, stage, sbatch); the
    whole submission (create + upload + submit) is shown beside it.
 3. The SCALE-Sim backend's wall time through the farm (local scheduler, sandbox, runner)
-   against running SCALE-Sim directly on the same inputs (target ≤ 1.1×).
+   against running SCALE-Sim directly on the same inputs (target ≤ 1.1×): medians of
+   alternating runs and where the farm's extra time goes (``bench/farm_scalesim.py``, which
+   also runs on its own, without Slurm).
 
 Slurm is started with .ci/start-slurm.sh (as root) in a temporary folder unless
 $SLURM_CONF points at a running cluster. Prints a table (milliseconds).
@@ -34,9 +36,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.farm_scalesim import bench_scalesim  # noqa: E402
 from core import accounts  # noqa: E402
 from core.db import transaction  # noqa: E402
-from hub import worker  # noqa: E402
 from hub.api import Hub  # noqa: E402
 from hub.centre import init_centre  # noqa: E402
 from hub.cli.jobs import upload_file  # noqa: E402
@@ -172,56 +174,6 @@ def bench_rush(hub: Hub, tmp: Path, n: int, threads: int = 32) -> list[tuple[str
         ("rush: whole submission p95 (create+upload+submit)", _pct(whole, 0.95), ""),
     ]
     return rows
-
-
-def _farm_scalesim(hub: Hub, cfg: Path, topo: Path) -> tuple[float, float]:
-    """Submit → results through the farm; also SCALE-Sim's own time inside the job."""
-    client = LocalHub(hub, "demo.student")
-    job = client.call("jobs.create", backend="npu-scalesim",
-                      params={"config": cfg.name, "topology": topo.name})
-    upload_file(client, job.id, cfg)
-    upload_file(client, job.id, topo)
-    t0 = time.perf_counter()
-    client.call("jobs.submit", job_id=job.id)
-    while True:
-        worker.tick(hub)
-        state = client.call("jobs.show", job_id=job.id).state
-        if state in ("succeeded", "failed", "cancelled"):
-            break
-        time.sleep(0.05)
-    total = _ms(t0)
-    inside = client.call("jobs.results", job_id=job.id).result.results.execution_time or 0.0
-    client.close()
-    if state != "succeeded":
-        raise RuntimeError(f"the SCALE-Sim job {state}")
-    return total, inside * 1000
-
-
-def bench_scalesim(tmp: Path, repeats: int = 2) -> list[tuple[str, float, str]]:
-    from remote.backends.scalesim.runner import run_scalesim
-
-    cfg = REPO / "resources" / "scalesim" / "npu_16x16_ws.cfg"
-    topo = tmp / "gemm.csv"
-    topo.write_text("Layer Name, M, N, K,\nGEMM_256, 256, 256, 256,\n")
-    root = Path(tempfile.mkdtemp(prefix="cc-bench-farm-", dir="/tmp"))
-    root.chmod(0o711)
-    hub = _centre(tmp, "scalesim", None, _farm_yaml(tmp / "local.yaml", root, None))
-    direct, farm, inside = [], [], []
-    try:
-        for i in range(repeats):  # alternate, keep the best of each (a shared machine is noisy)
-            t0 = time.perf_counter()
-            run_scalesim(cfg, topo, tmp / f"direct-{i}", timeout=1800)
-            direct.append(_ms(t0))
-            total, own = _farm_scalesim(hub, cfg, topo)
-            farm.append(total)
-            inside.append(own)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    d, f = min(direct), min(farm)
-    return [("SCALE-Sim directly (GEMM 256x256x256, best of 2)", d, ""),
-            ("SCALE-Sim through the farm (submit → results)", f,
-             f"{f / d:.2f}x (target <= 1.1x)"),
-            ("  of which the backend inside the sandbox", min(inside), "")]
 
 
 def main(argv: list[str] | None = None) -> int:
