@@ -1,7 +1,10 @@
 """Translated words for the state codes the centre sends (job states, booking statuses, …).
-An unknown code is shown as it is."""
+A code this build does not know (a newer centre's) is shown readably: ``handed_off`` → "handed
+off"."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from PySide6.QtCore import QCoreApplication
 
@@ -15,6 +18,7 @@ def state_label(code: str | None) -> str:
         "draft": translate("States", "draft"),
         "staged": translate("States", "staged"),
         "waiting": translate("States", "waiting for seats"),
+        "accepted": translate("States", "accepted, not yet at the scheduler"),
         "queued": translate("States", "queued"),
         "running": translate("States", "running"),
         "succeeded": translate("States", "succeeded"),
@@ -35,4 +39,28 @@ def state_label(code: str | None) -> str:
         "memory_limit": translate("States", "memory limit"),
         "infrastructure_error": translate("States", "infrastructure error"),
     }
-    return labels.get(code, code)
+    return labels.get(code) or code.replace("_", " ")
+
+
+def role_label(role: str) -> str:
+    labels = {
+        "student": translate("Roles", "student"),
+        "engineer": translate("Roles", "engineer"),
+        "instructor": translate("Roles", "instructor"),
+        "admin": translate("Roles", "admin"),
+    }
+    return labels.get(role) or role
+
+
+def roles_text(roles: Iterable[str]) -> str:
+    return ", ".join(role_label(r) for r in roles)
+
+
+def org_kind_label(kind: str) -> str:
+    labels = {
+        "university": translate("OrgKinds", "university"),
+        "startup": translate("OrgKinds", "startup"),
+        "centre": translate("OrgKinds", "centre"),
+        "company": translate("OrgKinds", "company"),
+    }
+    return labels.get(kind) or kind

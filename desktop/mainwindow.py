@@ -129,8 +129,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _state(self, state: str) -> None:
-        where = self.connection.description or self.connection.choice.name or \
-            self.tr("embedded centre")
+        where = self.centre_name()
         texts = {
             State.OFFLINE.value: self.tr("Not connected"),
             State.CONNECTING.value: self.tr("Connecting to {where}…").format(where=where),
@@ -141,6 +140,12 @@ class MainWindow(QMainWindow):
         }
         self.status_label.setText(texts.get(state, state))
         self.status_label.setProperty("state", state)
+
+    def centre_name(self) -> str:
+        """The connected centre as the reader calls it (the embedded one in their language)."""
+        if self.connection.choice.embedded:
+            return self.tr("embedded centre")
+        return self.connection.description or self.connection.choice.name
 
     def _busy(self, count: int) -> None:
         self.busy_label.setText(self.tr("Working…") if count else "")
@@ -262,7 +267,7 @@ class MainWindow(QMainWindow):
         from desktop.connection_manager import ConnectionManager
 
         dialog = ConnectionManager(self.settings, self, runner=self.runner,
-                                   centre=self.connection.description)
+                                   centre=self.centre_name())
         dialog.chosen.connect(self._choose_centre)
         dialog.my_keys_wanted.connect(self.open_my_keys)
         dialog.open()
@@ -275,7 +280,7 @@ class MainWindow(QMainWindow):
         from desktop.key_dialogs import MyKeysDialog
         from hub.cli.connect import app_key_path
 
-        dialog = MyKeysDialog(self.runner, self.connection.description, app_key_path(),
+        dialog = MyKeysDialog(self.runner, self.centre_name(), app_key_path(),
                               self)
         dialog.open()
         return dialog

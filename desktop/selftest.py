@@ -137,7 +137,11 @@ def _one_language(app: QApplication, settings: AppSettings, language: str,
                 return
             failures.extend(f"[{language}] {p}" for p in visit_screens(gui, check))
             for name, dialog in (("connections", gui.window.open_connection_manager()),
-                                 ("settings", gui.window.open_settings())):
+                                 ("settings", gui.window.open_settings()),
+                                 ("my-keys", gui.window.open_my_keys())):
+                if dialog is None:
+                    failures.append(f"[{language}] dialog.{name} did not open")
+                    continue
                 settle(gui)
                 check(f"dialog.{name}", dialog)
                 dialog.close()

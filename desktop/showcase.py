@@ -44,4 +44,20 @@ def populate(client_for: ClientFor) -> list[str]:
     attempt("demo.instructor", "reservations.create", feature="vcs-runtime", seats=4,
             starts=tomorrow + timedelta(days=1, hours=5),
             ends=tomorrow + timedelta(days=1, hours=8), note="lab session")
+    for who, comment in (("demo.engineer", "engineer@fictional-lab laptop"),
+                         ("demo.engineer", "engineer@fictional-lab workstation"),
+                         ("demo.student", "student@fictional-university")):
+        attempt(who, "me.add_key", key=f"{_public_key()} {comment}")
+    keys = client_for("demo.engineer").call("me.keys")
+    if keys:
+        attempt("demo.engineer", "me.revoke_key", fingerprint=keys[0].fingerprint)
     return skipped
+
+
+def _public_key() -> str:
+    """A fresh Ed25519 public key (its private half is thrown away)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()

@@ -21,6 +21,9 @@ from desktop.models import Column, RecordProxyModel, RecordTableModel
 T = TypeVar("T")
 #: rows of the filter index built per idle slice
 WARM_CHUNK = 5000
+#: a first load of at most this many rows sizes the columns to their contents
+FIT_ROWS = 2000
+MIN_COLUMN, MAX_COLUMN = 70, 360
 
 
 class RecordTable(QWidget, Generic[T]):
@@ -55,6 +58,7 @@ class RecordTable(QWidget, Generic[T]):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.filter: QLineEdit | None = None
+        self._fitted = False
         if filter_box:
             self.filter = QLineEdit(self)
             self.filter.setClearButtonEnabled(True)
@@ -64,10 +68,22 @@ class RecordTable(QWidget, Generic[T]):
         layout.addWidget(self.view)
 
     def set_records(self, records: Sequence[T]) -> None:
+        first_fill = self.model.rowCount() == 0 and not self._fitted
         self.model.set_records(records)
+        if first_fill and 0 < len(records) <= FIT_ROWS:
+            self.fit_columns()
         self.view.viewport().update()  # texts that depend on the clock ("time left") too
         if len(records) > WARM_CHUNK:
             QTimer.singleShot(0, self, self._warm_filter)
+
+    def fit_columns(self) -> None:
+        """Size the columns to their contents once (the user's own resizing is kept after)."""
+        self._fitted = True
+        self.view.resizeColumnsToContents()
+        header = self.view.horizontalHeader()
+        for column in range(header.count() - 1):  # the last one stretches
+            width = header.sectionSize(column)
+            header.resizeSection(column, max(MIN_COLUMN, min(MAX_COLUMN, width + 12)))
 
     def _warm_filter(self) -> None:
         """Build the filter's text index in idle slices, so the first keystroke is fast and

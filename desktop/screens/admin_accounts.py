@@ -22,6 +22,7 @@ from core.accounts import LOGIN_RE, ORG_CODE_RE, OrgInfo, UserInfo
 from core.models.accounts import ROLES, OrgKind
 from desktop.forms import FormDialog, ValidatedForm
 from desktop.key_dialogs import KeysPanel
+from desktop.labels import org_kind_label, role_label, roles_text
 from desktop.models import Column
 from desktop.screens.base import AppContext, Screen
 from desktop.tables import RecordTable
@@ -42,7 +43,8 @@ class UsersTab(Screen):
             Column(lambda: self.tr("Name"), lambda u: u.name_en),
             Column(lambda: self.tr("Korean name"), lambda u: u.name_ko),
             Column(lambda: self.tr("Organisation"), lambda u: u.org),
-            Column(lambda: self.tr("Roles"), lambda u: ", ".join(u.roles)),
+            Column(lambda: self.tr("Roles"), lambda u: ", ".join(u.roles),
+                   lambda u: roles_text(u.roles)),
             Column(lambda: self.tr("State"), lambda u: u.disabled,
                    lambda u: self.tr("disabled") if u.disabled else self.tr("active")),
         ], key=lambda u: u.login, parent=self)
@@ -107,7 +109,7 @@ class AddUserDialog(FormDialog):
             self.org.addItem(code, code)
         self.form.add("org", self.tr("Organisation"), self.org,
                       lambda v: None if v else self.tr("Choose an organisation."))
-        self.role_boxes = {role: QCheckBox(role.value, self) for role in ROLES}
+        self.role_boxes = {role: QCheckBox(role_label(role.value), self) for role in ROLES}
         roles = QWidget(self)
         row = QHBoxLayout(roles)
         row.setContentsMargins(0, 0, 0, 0)
@@ -154,7 +156,7 @@ class OrgsTab(Screen):
             Column(lambda: self.tr("Code"), lambda o: o.code),
             Column(lambda: self.tr("Name"), lambda o: o.name_en),
             Column(lambda: self.tr("Korean name"), lambda o: o.name_ko),
-            Column(lambda: self.tr("Kind"), lambda o: o.kind),
+            Column(lambda: self.tr("Kind"), lambda o: o.kind, lambda o: org_kind_label(o.kind)),
             Column(lambda: self.tr("Eligible from"), lambda o: o.eligible_from,
                    lambda o: local_text(o.eligible_from)),
             Column(lambda: self.tr("Eligible until"), lambda o: o.eligible_until,
@@ -251,7 +253,7 @@ class AddOrgDialog(FormDialog):
         self.form.add("name_ko", self.tr("Name (Korean)"), self.name_ko)
         self.kind = QComboBox(self)
         for kind in OrgKind:
-            self.kind.addItem(kind.value, kind.value)
+            self.kind.addItem(org_kind_label(kind.value), kind.value)
         self.form.add("kind", self.tr("Kind"), self.kind)
         add_window_fields(self.form, OptionalDate(None, self), OptionalDate(None, self))
         self.finish()

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
+from desktop.labels import roles_text
 from desktop.models import Column
 from desktop.screens.base import AppContext, Screen
 from desktop.screens.dashboard_sections import Section
@@ -36,7 +37,7 @@ class DashboardScreen(Screen):
         name = display_name(me.login, me.name_en, me.name_ko)
         self.greeting = QLabel(self.tr("Signed in as {name} ({login}), {org}. Roles: {roles}.")
                                .format(name=name, login=me.login, org=me.org,
-                                       roles=", ".join(me.roles)), self)
+                                       roles=roles_text(me.roles)), self)
         self.greeting.setObjectName("greeting")
         self.greeting.setWordWrap(True)
         layout.addWidget(self.greeting)

@@ -36,8 +36,13 @@ from desktop.timefmt import local_text
 from desktop.uploads import send_job
 
 translate = QCoreApplication.translate
-ACTIVE = frozenset({"draft", "staged", "waiting", "queued", "running"})
 ENDED = frozenset({"succeeded", "failed", "cancelled"})
+
+
+def is_active(state: str) -> bool:
+    """Not finished: followed live and cancellable. A state this build does not know (a newer
+    centre's, e.g. accepted but not yet handed to the scheduler) counts as active."""
+    return state not in ENDED
 LIVE_MS = 2000
 LOG_MS = 1000
 
@@ -170,7 +175,7 @@ class JobsTab(Screen):
         self.call("jobs.list", self._jobs_loaded)
 
     def _live_tick(self) -> None:
-        if any(j.state in ACTIVE for j in self.jobs.records()):
+        if any(is_active(j.state) for j in self.jobs.records()):
             self.call("jobs.list", self._jobs_loaded, failed=lambda _: None)
 
     def _backends_loaded(self, backends: list[Any]) -> None:
@@ -220,7 +225,7 @@ class JobsTab(Screen):
 
     def cancel_job(self) -> None:
         job = self.jobs.selected()
-        if job is not None and job.state in ACTIVE:
+        if job is not None and is_active(job.state):
             self.call("jobs.cancel", self.jobs.model.upsert, job_id=job.id)
 
     # -- log and results --------------------------------------------------------------------------

@@ -1402,6 +1402,25 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>OrgKinds</name>
+    <message>
+        <source>university</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>startup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>centre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>company</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>OrgsTab</name>
     <message>
         <source>Code</source>
@@ -1785,7 +1804,7 @@ Join the queue? You are notified when a seat is held for you.</source>
     <name>RecordTable</name>
     <message>
         <source>Filter…</source>
-        <extracomment>rows of the filter index built per idle slice</extracomment>
+        <extracomment>rows of the filter index built per idle slice a first load of at most this many rows sizes the columns to their contents</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2127,6 +2146,25 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>Roles</name>
+    <message>
+        <source>student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>engineer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>instructor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ScaleSimEstimateTab</name>
     <message>
         <source>weight stationary</source>
@@ -2338,6 +2376,10 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
     <message>
         <source>waiting for seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>accepted, not yet at the scheduler</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -1411,6 +1411,25 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>OrgKinds</name>
+    <message>
+        <source>university</source>
+        <translation>대학</translation>
+    </message>
+    <message>
+        <source>startup</source>
+        <translation>스타트업</translation>
+    </message>
+    <message>
+        <source>centre</source>
+        <translation>센터</translation>
+    </message>
+    <message>
+        <source>company</source>
+        <translation>기업</translation>
+    </message>
+</context>
+<context>
     <name>OrgsTab</name>
     <message>
         <source>Code</source>
@@ -1794,7 +1813,7 @@ Join the queue? You are notified when a seat is held for you.</source>
     <name>RecordTable</name>
     <message>
         <source>Filter…</source>
-        <extracomment>rows of the filter index built per idle slice</extracomment>
+        <extracomment>rows of the filter index built per idle slice a first load of at most this many rows sizes the columns to their contents</extracomment>
         <translation>검색…</translation>
     </message>
 </context>
@@ -2136,6 +2155,25 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>Roles</name>
+    <message>
+        <source>student</source>
+        <translation>학생</translation>
+    </message>
+    <message>
+        <source>engineer</source>
+        <translation>엔지니어</translation>
+    </message>
+    <message>
+        <source>instructor</source>
+        <translation>강사</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>관리자</translation>
+    </message>
+</context>
+<context>
     <name>ScaleSimEstimateTab</name>
     <message>
         <source>weight stationary</source>
@@ -2348,6 +2386,10 @@ Join the queue? You are notified when a seat is held for you.</source>
     <message>
         <source>waiting for seats</source>
         <translation>좌석 대기</translation>
+    </message>
+    <message>
+        <source>accepted, not yet at the scheduler</source>
+        <translation>접수됨, 아직 스케줄러에 넘기지 않음</translation>
     </message>
     <message>
         <source>queued</source>

@@ -178,3 +178,13 @@ def test_scalesim_results_plot_cycles_and_utilisation_per_layer(qtbot: Any) -> N
                                                      for x in report.layers]
     assert len(view.chart_b.series["Overall"]) == layers
     assert "success" in view.summary.text()
+
+
+def test_a_job_state_this_build_does_not_know_reads_well_and_counts_as_active() -> None:
+    from desktop.labels import state_label
+    from desktop.screens.jobs import is_active
+
+    assert state_label("handed_to_scheduler") == "handed to scheduler"
+    assert state_label("accepted") == "accepted, not yet at the scheduler"
+    assert is_active("handed_to_scheduler") and is_active("accepted") and is_active("running")
+    assert not any(is_active(s) for s in ("succeeded", "failed", "cancelled"))
