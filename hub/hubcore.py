@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, and_, bindparam, insert, literal_column, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,7 +26,7 @@ from core.errors import (
     InvalidInput,
     Unauthenticated,
 )
-from core.models.accounts import Organisation, User, UserRole
+from core.models.accounts import Organisation, SshKey, User, UserRole
 from core.timeutil import utcnow
 from hub.context import Actor, CallContext
 from hub.models import RequestRecord
@@ -55,12 +55,16 @@ class HubCore:
         self.sessions: sessionmaker[Session] = session_factory(engine)
         self.clock = clock
         self.settings: dict[str, Any] = dict(settings or {})
+        self._caller: _CallerQuery | None = None
 
     # -- the call path -------------------------------------------------------------------------
 
     def call(self, login: str, method: str, params: dict[str, Any] | None = None, *,
-             request_id: str | None = None) -> Any:
-        """Run ``method`` for ``login`` and return its JSON-ready result."""
+             request_id: str | None = None, key: str | None = None) -> Any:
+        """Run ``method`` for ``login`` and return its JSON-ready result.
+
+        ``key`` is the fingerprint of the SSH key the caller connected with, when there is one:
+        the call is refused once that key is revoked, even on a connection opened before."""
         spec = self.METHODS.get(method)
         if spec is None:
             raise MethodNotFound(f"unknown method {method!r}", method=method)
@@ -68,32 +72,44 @@ class HubCore:
                                        not 1 <= len(request_id) <= 64):
             raise InvalidInput("request id must be a string of 1 to 64 characters")
         try:
-            return self._call(login, spec, params or {}, request_id)
+            return self._call(login, spec, params or {}, request_id, key)
         except IntegrityError as exc:
             if request_id is not None and spec.write:
                 # Two copies of one request raced; the other committed first. Return its result.
                 replay = self._replay(login, request_id)
                 if replay is not None:
+                    if replay[0] != spec.name:
+                        raise InvalidInput("request id reused for a different call") from None
                     return replay[1]
             raise InvalidInput(f"the change conflicts with existing data: {exc.orig}") from exc
         except OperationalError as exc:
             raise DatabaseUnavailable(f"the centre database is unavailable: {exc.orig}") from exc
 
-    _ACTOR_QUERY: ClassVar[Any] = None
+    def _caller_query(self) -> _CallerQuery:
+        """The caller's identity query, compiled once for this engine's driver."""
+        if self._caller is None:
+            self._caller = _CallerQuery(self.engine)
+        return self._caller
 
     def _authenticate(self, session: Session, login: str) -> Actor:
-        """Who is calling: one query (user, organisation, roles), no ORM objects."""
-        query = HubCore._ACTOR_QUERY
-        if query is None:
-            query = HubCore._ACTOR_QUERY = _actor_query()
-        rows = session.execute(query, {"login": login}).all()
+        """Who is calling (see :meth:`_identify`)."""
+        return self._identify(session, login)[0]
+
+    def _identify(self, session: Session, login: str, *, key: str | None = None,
+                  request_id: str | None = None) -> tuple[Actor, str | None]:
+        """Who is calling, read in the call's own transaction: one query for the user, their
+        organisation and roles, whether ``key`` is still active and whether ``request_id`` was
+        already used (the method it was used for, else None). No ORM objects."""
+        rows = self._caller_query().run(session, login, key, request_id)
         if not rows:
             raise Unauthenticated(f"user {login!r} is not known to this centre", user=login)
-        user_id, disabled, org_id, org_code, org_kind, _ = rows[0]
+        user_id, disabled, org_id, org_code, org_kind = rows[0][:5]
         if disabled:
             raise AccountDisabled(f"the account {login!r} is disabled", user=login)
+        if key is not None and not any(r[6] is not None and r[7] is None for r in rows):
+            raise Unauthenticated(f"the key {key} has been revoked", fingerprint=key)
         roles = frozenset(r[5] for r in rows if r[5] is not None)
-        return Actor(user_id, login, org_id, org_code, org_kind, roles)
+        return Actor(user_id, login, org_id, org_code, org_kind, roles), rows[0][8]
 
     def _replay(self, login: str, request_id: str) -> tuple[str, Any] | None:
         with transaction(self.sessions, write=False) as session:
@@ -104,9 +120,11 @@ class HubCore:
             return (row[0], row[1]) if row else None
 
     def _call(self, login: str, spec: MethodSpec, params: dict[str, Any],
-              request_id: str | None) -> Any:
+              request_id: str | None, key: str | None) -> Any:
+        replayable = spec.write and request_id is not None
         with transaction(self.sessions, write=spec.write) as session:
-            actor = self._authenticate(session, login)
+            actor, used_for = self._identify(session, login, key=key,
+                                             request_id=request_id if replayable else None)
             if not actor.roles & spec.roles:
                 raise Forbidden(f"{spec.name} is not allowed for your role "
                                 f"({', '.join(sorted(actor.roles))})", method=spec.name)
@@ -114,28 +132,75 @@ class HubCore:
                 args = spec.params.model_validate(params)
             except ValidationError as exc:
                 raise InvalidInput(_describe(exc), errors=_errors(exc)) from exc
-            if spec.write and request_id is not None:
-                done = session.get(RequestRecord, (actor.user_id, request_id))
-                if done is not None:
-                    if done.method != spec.name:
-                        raise InvalidInput("request id reused for a different call")
-                    return done.result
-            ctx = CallContext(actor=actor, session=session, now=self.clock(),
-                              request_id=request_id)
+            if used_for is not None:
+                if used_for != spec.name:
+                    raise InvalidInput("request id reused for a different call")
+                return session.scalar(select(RequestRecord.result).where(
+                    RequestRecord.user_id == actor.user_id,
+                    RequestRecord.request_id == request_id))
+            now = self.clock()
+            ctx = CallContext(actor=actor, session=session, now=now, request_id=request_id)
             result = getattr(self, spec.attr)(ctx, **dict(args))
             encoded = spec.result.dump_python(result, mode="json")
-            if spec.write and request_id is not None:
-                session.add(RequestRecord(user_id=actor.user_id, request_id=request_id,
-                                          method=spec.name, result=encoded))
+            if replayable:
+                # One INSERT, no ORM unit of work. A copy of this request that raced us and
+                # committed first makes it fail; call() then answers with that copy's result.
+                session.execute(_RECORD_INSERT, {
+                    "user_id": actor.user_id, "request_id": request_id, "method": spec.name,
+                    "result": encoded, "created_at": now})
             return encoded
 
 
-def _actor_query() -> Any:
-    return (select(User.id, User.disabled, User.org_id, Organisation.code, Organisation.kind,
-                   UserRole.role)
-            .join(Organisation, Organisation.id == User.org_id)
-            .outerjoin(UserRole, UserRole.user_id == User.id)
-            .where(User.login == bindparam("login")))
+_RECORD_INSERT = insert(RequestRecord)
+
+
+class _CallerQuery:
+    """The per-call identity query as plain SQL for one driver, run on the DBAPI cursor of the
+    call's connection (inside its transaction), skipping the ORM's per-statement overhead."""
+
+    def __init__(self, engine: Engine) -> None:
+        dialect = engine.dialect
+        self.sql: dict[tuple[bool, bool], tuple[str, list[str] | None]] = {}
+        for with_key in (False, True):
+            for with_request in (False, True):
+                compiled = _caller_select(with_key, with_request).compile(dialect=dialect)
+                positions = compiled.positiontup
+                self.sql[with_key, with_request] = (
+                    compiled.string, list(positions) if positions is not None else None)
+        self.unavailable: type[Exception] = dialect.loaded_dbapi.OperationalError
+
+    def run(self, session: Session, login: str, key: str | None,
+            request_id: str | None) -> list[Any]:
+        sql, positions = self.sql[key is not None, request_id is not None]
+        values = {"login": login, "key": key, "request_id": request_id}
+        params: Any = (values if positions is None else tuple(values[p] for p in positions))
+        cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, params)
+            rows = list(cursor.fetchall())
+        except self.unavailable as exc:
+            raise DatabaseUnavailable(f"the centre database is unavailable: {exc}") from exc
+        finally:
+            cursor.close()
+        return rows
+
+
+def _caller_select(with_key: bool, with_request: bool) -> Any:
+    columns: list[Any] = [User.id, User.disabled, User.org_id, Organisation.code,
+                          Organisation.kind, UserRole.role]
+    columns += ([SshKey.id, SshKey.revoked_at] if with_key
+                else [literal_column("NULL"), literal_column("NULL")])
+    columns.append(RequestRecord.method if with_request else literal_column("NULL"))
+    query = (select(*columns)
+             .join(Organisation, Organisation.id == User.org_id)
+             .outerjoin(UserRole, UserRole.user_id == User.id))
+    if with_key:
+        query = query.outerjoin(SshKey, and_(SshKey.user_id == User.id,
+                                             SshKey.fingerprint == bindparam("key")))
+    if with_request:
+        query = query.outerjoin(RequestRecord, and_(
+            RequestRecord.user_id == User.id, RequestRecord.request_id == bindparam("request_id")))
+    return query.where(User.login == bindparam("login"))
 
 
 def _errors(exc: ValidationError) -> list[dict[str, Any]]:

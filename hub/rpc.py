@@ -85,10 +85,12 @@ BY_CODE.setdefault(ConnectionLost.code, ConnectionLost)
 class Dispatcher:
     """Decode one request line, call the Hub as ``login``, encode the answer."""
 
-    def __init__(self, hub: HubCore, login: str, *, refusal: ChipError | None = None) -> None:
+    def __init__(self, hub: HubCore, login: str, *, refusal: ChipError | None = None,
+                 key: str | None = None) -> None:
         self.hub = hub
         self.login = login
         self.refusal = refusal
+        self.key = key
 
     def handle_line(self, line: bytes) -> bytes | None:
         """Answer one line; ``None`` for a notification (a request without an id)."""
@@ -122,7 +124,7 @@ class Dispatcher:
             if self.refusal is not None:
                 raise self.refusal
             result = self.hub.call(self.login, method, params,
-                                   request_id=message.get("request_id"))
+                                   request_id=message.get("request_id"), key=self.key)
         except ChipError as exc:
             return None if is_notification else error_from_exception(call_id, exc)
         except Exception as exc:  # a bug: answer, log, keep serving

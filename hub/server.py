@@ -1,8 +1,8 @@
 """``chipcommons-hub serve --user NAME``: newline-delimited JSON-RPC on stdin/stdout.
 
-Run by sshd as the forced command of a user's key. Requests are answered in order; between
-requests the server polls the user's notifications and pushes them as JSON-RPC notifications
-(``notify``) on the same channel.
+Run by sshd as the forced command of a user's key. Requests are answered in order; every
+``poll_seconds`` (whether the channel is idle or busy) the server polls the user's notifications
+and pushes them as JSON-RPC notifications (``notify``) on the same channel.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import select
 import sys
+import time
 from typing import BinaryIO
 
 from core.errors import ChipError
@@ -54,19 +55,28 @@ class LineReader:
 
 def serve(hub: HubCore, login: str, *, stdin: BinaryIO | None = None,
           stdout: BinaryIO | None = None, refusal: ChipError | None = None,
-          poll_seconds: float = NOTIFY_POLL_SECONDS) -> int:
-    """Serve one connection until the client closes it. Returns the exit status."""
+          poll_seconds: float = NOTIFY_POLL_SECONDS, key: str | None = None) -> int:
+    """Serve one connection until the client closes it. Returns the exit status.
+
+    ``key`` is the fingerprint of the SSH key that opened the connection: once it is revoked,
+    the next call is refused."""
     inp = stdin or sys.stdin.buffer
     out = stdout or sys.stdout.buffer
     fd = inp.fileno()
-    dispatcher = Dispatcher(hub, login, refusal=refusal)
+    out.flush()  # answers go straight to the descriptor from here on
+    out_fd = out.fileno()
+    dispatcher = Dispatcher(hub, login, refusal=refusal, key=key)
     reader = LineReader()
     last_notification = _latest_notification(hub, login) if refusal is None else 0
+    next_poll = time.monotonic() + poll_seconds
     while True:
-        ready, _, _ = select.select([fd], [], [], poll_seconds)
-        if not ready:
-            last_notification = _push_notifications(hub, login, out, last_notification)
-            continue
+        ready, _, _ = select.select([fd], [], [], max(0.0, next_poll - time.monotonic()))
+        if not ready or time.monotonic() >= next_poll:
+            if refusal is None:
+                last_notification = _push_notifications(hub, login, out, last_notification)
+            next_poll = time.monotonic() + poll_seconds
+            if not ready:
+                continue
         data = os.read(fd, READ_CHUNK)
         if not data:
             return 0
@@ -76,10 +86,16 @@ def serve(hub: HubCore, login: str, *, stdin: BinaryIO | None = None,
             if response is None:
                 continue
             try:
-                out.write(response)
-                out.flush()
+                _write_all(out_fd, response)
             except (BrokenPipeError, ConnectionResetError):
                 return 0
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """One write(2) for a whole answer, no user-space buffer to flush."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _latest_notification(hub: HubCore, login: str) -> int:
@@ -97,8 +113,7 @@ def _push_notifications(hub: HubCore, login: str, out: BinaryIO, after: int) -> 
         return after
     for item in items:
         try:
-            out.write(encode(notification("notify", item)))
-            out.flush()
+            _write_all(out.fileno(), encode(notification("notify", item)))
         except (BrokenPipeError, ConnectionResetError):
             raise SystemExit(0) from None
         after = max(after, int(item["id"]))
