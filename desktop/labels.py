@@ -64,3 +64,23 @@ def org_kind_label(kind: str) -> str:
         "company": translate("OrgKinds", "company"),
     }
     return labels.get(kind) or kind
+
+
+def quota_scope_text(scope: str, subject: str) -> str:
+    """Whom a quota applies to, as a sentence fragment: "startups", "organisation x", …"""
+    if scope == "org_kind":
+        return translate("Quotas", "every {kind}").format(kind=org_kind_label(subject))
+    if scope == "org":
+        return translate("Quotas", "organisation {org}").format(org=subject)
+    if scope == "course":
+        return translate("Quotas", "course {course}").format(course=subject)
+    return f"{scope}: {subject}"
+
+
+def period_label(period: str) -> str:
+    labels = {
+        "month": translate("Quotas", "month"),
+        "term": translate("Quotas", "term"),
+        "none": translate("Quotas", "no period"),
+    }
+    return labels.get(period) or period

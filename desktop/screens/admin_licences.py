@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.forms import FormDialog
+from desktop.labels import period_label, quota_scope_text
 from desktop.models import Column
 from desktop.screens.base import AppContext, Screen
 from desktop.tables import RecordTable
@@ -326,14 +328,15 @@ class QuotasTab(Screen):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.table: RecordTable[Any] = RecordTable([
-            Column(lambda: self.tr("Applies to"), lambda q: f"{q.scope}: {q.subject}"),
+            Column(lambda: self.tr("Applies to"), lambda q: f"{q.scope}: {q.subject}",
+                   lambda q: quota_scope_text(q.scope, q.subject)),
             Column(lambda: self.tr("Tool"), lambda q: q.feature or self.tr("all tools")),
             Column(lambda: self.tr("Seats at once"), lambda q: q.max_concurrent,
                    lambda q: "" if q.max_concurrent is None else str(q.max_concurrent),
                    numeric=True),
             Column(lambda: self.tr("Seat-hours"), lambda q: q.seat_hours,
                    lambda q: "" if q.seat_hours is None else f"{q.seat_hours:g}", numeric=True),
-            Column(lambda: self.tr("Per"), lambda q: q.period),
+            Column(lambda: self.tr("Per"), lambda q: q.period, lambda q: period_label(q.period)),
             Column(lambda: self.tr("Reserved seats"), lambda q: q.reserved_share, numeric=True),
         ], key=lambda q: q.id, parent=self)
         self.set_button = QPushButton(self.tr("Set a quota…"), self)
@@ -452,8 +455,11 @@ class SeatsTab(Screen):
             box = QWidget(split)
             inner = QVBoxLayout(box)
             inner.addWidget(QLabel(title, box))
+            row = QHBoxLayout()
             for b in buttons:
-                inner.addWidget(b)
+                row.addWidget(b)
+            row.addStretch(1)
+            inner.addLayout(row)
             inner.addWidget(table, 1)
             split.addWidget(box)
         layout = QVBoxLayout(self)

@@ -112,6 +112,7 @@ class JobsTab(Screen):
         super().__init__(ctx, parent)
         self.backends: list[Any] = []
         self.backend_box = QComboBox(self)
+        self.backend_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.new_button = QPushButton(self.tr("New job…"), self)
         self.new_button.clicked.connect(lambda: self.new_job())
         self.cancel_button = QPushButton(self.tr("Cancel job"), self)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.forms import FormDialog
+from desktop.labels import period_label
 from desktop.timefmt import CENTRE_ZONE, local_text
 
 translate = QCoreApplication.translate
@@ -38,7 +39,7 @@ def quota_lines(uses: Any) -> str:
         if quota.seat_hours is not None:
             parts.append(translate("Quota", "{used:.1f} of {limit:.1f} seat-hours this {period} "
                                    "({left:.1f} left)").format(
-                used=use.seat_hours_used, limit=quota.seat_hours, period=quota.period,
+                used=use.seat_hours_used, limit=quota.seat_hours, period=period_label(quota.period),
                 left=use.seat_hours_left or 0.0))
         if parts:
             scope = quota.feature or translate("Quota", "all tools")
@@ -59,8 +60,9 @@ def quota_problem(uses: Any, seats: int, seat_hours: float) -> str | None:
         left = use.seat_hours_left
         if left is not None and seat_hours > left + 1e-9:
             return translate("Quota", "This needs {need:.1f} seat-hours; {who} has {left:.1f} "
-                             "left this {period}.").format(need=seat_hours, who=use.applies_to,
-                                                           left=left, period=quota.period)
+                             "left this {period}.").format(
+                need=seat_hours, who=use.applies_to, left=left,
+                period=period_label(quota.period))
     return None
 
 

@@ -1691,6 +1691,33 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>Quotas</name>
+    <message>
+        <source>every {kind}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>organisation {org}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>course {course}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no period</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>QuotasTab</name>
     <message>
         <source>Applies to</source>

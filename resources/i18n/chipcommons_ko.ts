@@ -1700,6 +1700,33 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>Quotas</name>
+    <message>
+        <source>every {kind}</source>
+        <translation>모든 {kind}</translation>
+    </message>
+    <message>
+        <source>organisation {org}</source>
+        <translation>기관 {org}</translation>
+    </message>
+    <message>
+        <source>course {course}</source>
+        <translation>강좌 {course}</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>달</translation>
+    </message>
+    <message>
+        <source>term</source>
+        <translation>학기</translation>
+    </message>
+    <message>
+        <source>no period</source>
+        <translation>기간 없음</translation>
+    </message>
+</context>
+<context>
     <name>QuotasTab</name>
     <message>
         <source>Applies to</source>
