@@ -144,3 +144,28 @@ def test_my_keys_needs_a_connection(qtbot: Any, settings: AppSettings, tmp_path:
     qtbot.addWidget(manager)
     assert not manager.register_button.isEnabled()
     assert not manager.my_keys_button.isEnabled()
+
+
+def test_the_key_table_models_pass_modeltester(qtmodeltester: Any, qtbot: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from PySide6.QtCore import Qt
+
+    from core.accounts import KeyInfo
+
+    panel = KeysPanel(lambda *a, **k: None, admin=True)
+    qtbot.addWidget(panel)
+    added = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    keys = [KeyInfo(f"user{i % 3}", "ssh-ed25519" if i % 2 else "ssh-rsa", f"SHA256:k{i}",
+                    f"laptop {i}", added + timedelta(days=i),
+                    None if i % 4 else added + timedelta(days=30)) for i in range(12)]
+    panel.table.set_records(keys)
+    # one tester stays connected to the proxy and checks every change signal from here on
+    qtmodeltester.check(panel.table.proxy, force_py=True)
+    for column in range(panel.table.model.columnCount()):
+        panel.table.proxy.sort(column, Qt.SortOrder.DescendingOrder)
+    panel.table.proxy.set_filter_text("user1")
+    panel.table.model.upsert(KeyInfo("user1", "ssh-ed25519", "SHA256:new", "", added, None))
+    panel.table.model.set_records(keys[4:])
+    assert all(k.login == "user1" for k in (panel.table.proxy.record(r) for r in
+                                            range(panel.table.proxy.rowCount())))
