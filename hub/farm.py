@@ -15,6 +15,7 @@ scheduler with a farm root under the centre's home, sandboxed when bubblewrap wo
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import json
@@ -24,13 +25,15 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from core import claims
@@ -62,7 +65,7 @@ from remote.backends.registry import (
 from remote.farm_config import FarmConfig, load_farm_config, parse_farm_config
 from remote.jobs import service
 from remote.jobs.lifecycle import JobState, move, note
-from remote.jobs.models import FarmJob
+from remote.jobs.models import FarmJob, FarmJobEvent
 from remote.results import Outcome, RunResult
 from remote.sandbox import JobLimits, RunOutcome, SandboxSettings, package_root
 from remote.schedulers import JobRef, JobSpec, SchedState, Scheduler, make_scheduler
@@ -343,12 +346,16 @@ def release(session: Session, job: FarmJob, now: datetime, notify: Notify) -> No
 
 
 ACCEPTED = "accepted; being handed to the scheduler"
+SEATS_GRANTED = "licence seats granted; being handed to the scheduler"
 HANDOFF_GRACE_SECONDS = 30.0
 
 
-def _spec(session: Session, farm: Farm, job: FarmJob, now: datetime) -> JobSpec:
+def _spec(session: Session | None, farm: Farm, job: FarmJob, now: datetime) -> JobSpec:
+    """What the scheduler runs for the job (``session`` is needed for jobs holding leases)."""
     limits = job_limits(farm, job.resources or {})
-    env = _job_env(farm, job, limits, _lease_tokens(session, farm, job, now))
+    tokens_by_feature = (_lease_tokens(session, farm, job, now)
+                         if session is not None and job.lease_ids else {})
+    env = _job_env(farm, job, limits, tokens_by_feature)
     return JobSpec(workspace=farm.workspace(job), command=tuple(runner_argv(farm.python,
                                                                             job.backend)),
                    limits=limits, env=env, licences=dict(job.features or {}))
@@ -387,40 +394,239 @@ def enqueue(session: Session, farm: Farm, job: FarmJob, now: datetime,
 
 
 def _try_submit(farm: Farm, spec: JobSpec) -> tuple[str | None, ChipError | None]:
-    """Submit to the scheduler; a refusal (e.g. Slurm down) is returned, not raised."""
+    """Submit to the scheduler; a refusal (e.g. Slurm down) is returned, not raised. A job
+    the scheduler already took (its process died before recording the id) is not submitted
+    twice: its id is taken from the workspace."""
     try:
-        return farm.scheduler.submit(spec), None
+        return farm.scheduler.submitted(spec.workspace) or farm.scheduler.submit(spec), None
     except ChipError as exc:
         return None, exc
 
 
 def accept(session: Session, job: FarmJob, now: datetime) -> None:
-    """Accept the job as ``queued`` without calling the scheduler in this transaction:
-    :func:`hand_off` does that right after the commit, so a burst of submissions never holds
-    the database while ``sbatch`` runs."""
+    """Accept the job as ``queued`` (reason :data:`ACCEPTED`, no scheduler id yet) without
+    calling the scheduler in this transaction: the :class:`FarmDispatcher` does that right
+    after the commit, so a burst of submissions never holds the database while ``sbatch``
+    runs, and the caller does not wait for it."""
     job.sched_id = None
     move(session, job, JobState.QUEUED, now, ACCEPTED)
 
 
-def hand_off(hub: Any, job_id: int) -> None:
-    """Give an accepted job to the scheduler: the job description is read in one short
-    transaction, the scheduler is called outside any, and the answer recorded in another."""
+def _handed_jobs(session: Session, job_ids: Sequence[int], *, lock: bool) -> list[FarmJob]:
+    stmt = select(FarmJob).where(FarmJob.id.in_(sorted(set(job_ids)))).order_by(FarmJob.id)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return list(session.scalars(stmt))
+
+
+def _waits_for_hand_off(job: FarmJob) -> bool:
+    return job.state == JobState.QUEUED.value and not job.sched_id
+
+
+def _submit_all(farm: Farm, specs: dict[int, JobSpec], parallel: int, *,
+                probe_first: bool = False) -> dict[int, tuple[str | None, ChipError | None]]:
+    """Every spec to the scheduler, up to ``parallel`` submissions at once. ``probe_first``:
+    submit one alone first, and when the scheduler is unavailable do not try the others (a
+    controller that is down may take the command timeout to say so, per call)."""
+    answers: dict[int, tuple[str | None, ChipError | None]] = {}
+    rest = dict(specs)
+    if probe_first and len(rest) > 1:
+        job_id = next(iter(rest))
+        answers[job_id] = _try_submit(farm, rest.pop(job_id))
+        error = answers[job_id][1]
+        if isinstance(error, SchedulerUnavailable):
+            return answers | {other: (None, error) for other in rest}
+    if len(rest) <= 1 or parallel <= 1:
+        return answers | {job_id: _try_submit(farm, spec) for job_id, spec in rest.items()}
+    with ThreadPoolExecutor(max_workers=min(parallel, len(rest)),
+                            thread_name_prefix="chipcommons-sbatch") as pool:
+        futures = {job_id: pool.submit(_try_submit, farm, spec)
+                   for job_id, spec in rest.items()}
+        return answers | {job_id: future.result() for job_id, future in futures.items()}
+
+
+def snapshot(job: FarmJob) -> FarmJob:
+    """A detached copy of what the scheduler needs of an accepted job, so the dispatcher can
+    hand it off without reading it again (only jobs holding leases need the database, for
+    their tokens)."""
+    return FarmJob(id=job.id, user_id=job.user_id, backend=job.backend,
+                   params=dict(job.params or {}), resources=dict(job.resources or {}),
+                   features=dict(job.features or {}), lease_ids=list(job.lease_ids or []),
+                   workspace=job.workspace, state=job.state, sched_id=job.sched_id)
+
+
+def _record_queued(session: Session, farm: Farm, job_id: int, sched_id: str,
+                   now: datetime) -> bool:
+    """Record the scheduler's id of a job still waiting for it (one UPDATE and one event, no
+    unit of work); False when the job was cancelled or handed off elsewhere meanwhile."""
+    message = f"queued on the {farm.scheduler.kind} scheduler"
+    done = session.execute(
+        update(FarmJob).where(FarmJob.id == job_id, FarmJob.state == JobState.QUEUED.value,
+                              FarmJob.sched_id.is_(None))
+        .values(sched_kind=farm.scheduler.kind, sched_id=sched_id, reason=message,
+                updated_at=now).execution_options(synchronize_session=False))
+    if getattr(done, "rowcount", 0) != 1:
+        return False
+    session.execute(insert(FarmJobEvent).values(job_id=job_id, at=now,
+                                                state=JobState.QUEUED.value, message=message))
+    return True
+
+
+def hand_off(hub: Any, job_ids: Sequence[int], *, parallel: int = 1,
+             known: dict[int, FarmJob] | None = None, probe_first: bool = False) -> int:
+    """Give accepted jobs to the scheduler. ``known`` jobs (:func:`snapshot` s taken when they
+    were accepted) are not read again unless they hold leases; the rest are read in one short
+    transaction. The scheduler is called outside any transaction (``parallel`` submissions at
+    once) and the answers are recorded in one more; a job cancelled meanwhile is taken back
+    from the scheduler. Returns how many jobs got a scheduler id."""
     farm = farm_for(hub)
     now = hub.clock()
-    with transaction(hub.sessions, write=False) as session:
-        job = service.get_job(session, job_id)
-        if job.state != JobState.QUEUED.value or job.sched_id:
-            return
-        spec = _spec(session, farm, job, now)
-    sched_id, error = _try_submit(farm, spec)
+    known = known or {}
+    specs: dict[int, JobSpec] = {}
+    refused: dict[int, ChipError] = {}
+    to_read = [i for i in job_ids if i not in known or known[i].lease_ids]
+    for job_id in job_ids:
+        job = known.get(job_id)
+        if job is not None and not job.lease_ids and _waits_for_hand_off(job):
+            specs[job_id] = _spec(None, farm, job, now)
+    if to_read:
+        with transaction(hub.sessions, write=False) as session:
+            for job in _handed_jobs(session, to_read, lock=False):
+                if not _waits_for_hand_off(job):
+                    continue
+                try:
+                    specs[job.id] = _spec(session, farm, job, now)
+                except ChipError as exc:  # e.g. a lease token that cannot be issued
+                    refused[job.id] = exc
+    if not specs and not refused:
+        return 0
+    answers = _submit_all(farm, specs, parallel, probe_first=probe_first)
+    answers.update({job_id: (None, exc) for job_id, exc in refused.items()})
+    handed = 0
+    now = hub.clock()
     with transaction(hub.sessions) as session:
-        job = service.get_job(session, job_id, lock=True)
-        if job.state != JobState.QUEUED.value or job.sched_id:
-            if sched_id is not None:  # cancelled meanwhile: take it back
+        others = []
+        for job_id, (sched_id, _error) in answers.items():
+            if sched_id is None:
+                others.append(job_id)
+            elif _record_queued(session, farm, job_id, sched_id, now):
+                handed += 1
+            else:  # cancelled (or handed off elsewhere) meanwhile: take it back
                 with contextlib.suppress(ChipError):
-                    farm.scheduler.cancel(JobRef(sched_id, spec.workspace.path))
-            return
-        _record_handoff(session, farm, job, now, sched_id, error, _notifier(session, now))
+                    farm.scheduler.cancel(JobRef(sched_id, specs[job_id].workspace.path))
+        if others:
+            notify = _notifier(session, now)
+            for job in _handed_jobs(session, others, lock=True):
+                if _waits_for_hand_off(job):
+                    sched_id, error = answers[job.id]
+                    _record_handoff(session, farm, job, now, sched_id, error, notify)
+    return handed
+
+
+DISPATCH_PARALLEL = 4   # sbatch calls at once
+DISPATCH_BATCH = 32     # jobs read and recorded per transaction
+DISPATCH_IDLE_SECONDS = 10.0  # the dispatcher's thread ends after this long without work
+
+
+class FarmDispatcher:
+    """Hands accepted jobs to the scheduler in this process, at once.
+
+    :meth:`wake` is called right after a submission commits; the dispatcher's thread takes
+    every job woken so far, in batches, and runs :func:`hand_off` on them. The thread waits for
+    the next wake-up (no polling) and ends after :data:`DISPATCH_IDLE_SECONDS` without work;
+    it is started again by the next wake-up. A process that exits (the ``serve`` of a closed
+    connection) first finishes the hand-offs it owes (an ``atexit`` hook waits for them). A job
+    whose process died before handing it off is handed off by the worker once it has been
+    accepted for :data:`HANDOFF_GRACE_SECONDS`; one that the scheduler refused as unavailable
+    is retried by every worker tick, its reason shown.
+    """
+
+    def __init__(self, hub: Any, *, parallel: int = DISPATCH_PARALLEL,
+                 batch: int = DISPATCH_BATCH, idle: float = DISPATCH_IDLE_SECONDS) -> None:
+        self.hub = hub
+        self.parallel = max(1, parallel)
+        self.batch = max(1, batch)
+        self.idle = idle
+        self._cond = threading.Condition()
+        self._pending: list[int] = []
+        self._known: dict[int, FarmJob] = {}
+        self._unfinished: set[int] = set()
+        self._thread: threading.Thread | None = None
+
+    def wake(self, *jobs: int | FarmJob) -> None:
+        """Queue these accepted jobs (ids, or :func:`snapshot` s taken at acceptance) for the
+        scheduler and wake the thread (or start it)."""
+        with self._cond:
+            for job in jobs:
+                job_id = job if isinstance(job, int) else job.id
+                if not isinstance(job, int):
+                    self._known[job_id] = job
+                if job_id not in self._unfinished:
+                    self._unfinished.add(job_id)
+                    self._pending.append(job_id)
+            if not self._pending:
+                return
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="chipcommons-farm-dispatch")
+                atexit.register(self.finish)
+                self._thread.start()
+            else:
+                self._cond.notify_all()
+
+    def wait(self, job_ids: Sequence[int] = (), timeout: float | None = None) -> bool:
+        """Wait until these jobs (default: every job woken so far) have been handed off or
+        refused; False on timeout."""
+        wanted = set(job_ids)
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: not (self._unfinished & wanted if wanted else self._unfinished),
+                timeout)
+
+    def finish(self, timeout: float = 120.0) -> None:
+        """Wait for the hand-offs still owed (at exit, so no accepted job is left behind)."""
+        if not self.wait(timeout=timeout):
+            log.warning("farm: jobs %s were not handed off before exit; the worker will",
+                        sorted(self._unfinished))
+
+    def _take(self) -> tuple[list[int], dict[int, FarmJob]]:
+        """The next batch; an empty one once idle for too long (the thread then ends)."""
+        with self._cond:
+            if not self._pending:
+                self._cond.wait_for(lambda: bool(self._pending), self.idle)
+            ids, self._pending = self._pending[:self.batch], self._pending[self.batch:]
+            if not ids:
+                self._thread = None
+                atexit.unregister(self.finish)
+            return ids, {i: self._known.pop(i) for i in ids if i in self._known}
+
+    def _run(self) -> None:
+        while True:
+            ids, known = self._take()
+            if not ids:
+                return
+            try:
+                hand_off(self.hub, ids, parallel=self.parallel, known=known)
+            except Exception:  # the worker retries what was not handed off
+                log.exception("farm: jobs %s could not be handed to the scheduler", ids)
+            finally:
+                with self._cond:
+                    self._unfinished.difference_update(ids)
+                    self._cond.notify_all()
+
+
+def dispatch_parallel(hub: Any) -> int:
+    """How many scheduler submissions run at once (hub setting ``farm_dispatch_parallel``)."""
+    return max(1, int(hub.settings.get("farm_dispatch_parallel", DISPATCH_PARALLEL)))
+
+
+def dispatcher_for(hub: Any) -> FarmDispatcher:
+    """The hub's dispatcher, made once per hub object (no module-level state)."""
+    made = hub.__dict__.get("_chipcommons_dispatcher")
+    if made is None:  # setdefault is atomic: two racing threads end with the same one
+        made = hub.__dict__.setdefault("_chipcommons_dispatcher",
+                                       FarmDispatcher(hub, parallel=dispatch_parallel(hub)))
+    return made
 
 
 def submit(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: Notify, *,
@@ -450,8 +656,9 @@ def submit(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: No
     job.features = backend.features(job.params)
     job_limits(farm, job.resources or {})
     user_limits = farm.config.limits.user
-    service.check_user_limits(session, job.user_id, now, user_limits.concurrent_jobs,
-                              user_limits.jobs_per_day)
+    with session.no_autoflush:  # the job's own changes are written once, at the commit
+        service.check_user_limits(session, job.user_id, now, user_limits.concurrent_jobs,
+                                  user_limits.jobs_per_day)
     seal(ws)
     job.submitted_at = now
     move(session, job, JobState.STAGED, now, "inputs sealed and checked")
@@ -519,7 +726,7 @@ def _retry(session: Session, farm: Farm, job: FarmJob, now: datetime, why: str,
     job.sched_id = None
     move(session, job, JobState.QUEUED, now,
          f"infrastructure error: {why}; retry {job.infra_retries} of {farm.max_infra_retries}")
-    enqueue(session, farm, job, now)
+    # handed to the scheduler by dispatch() once its transaction has committed
 
 
 def conclude(session: Session, farm: Farm, job: FarmJob, status: SchedStatus, now: datetime,
@@ -600,13 +807,9 @@ def dispatch(hub: Any, now: datetime | None = None) -> int:
             before = job.state
             try:
                 with session.begin_nested():
-                    if job.state == JobState.WAITING.value:
-                        if try_acquire(session, farm, job, now, notify):
-                            enqueue(session, farm, job, now, notify)
-                    elif job.state == JobState.QUEUED.value and not job.sched_id and not (
-                            job.reason == ACCEPTED and (now - job.updated_at).total_seconds()
-                            < HANDOFF_GRACE_SECONDS):
-                        enqueue(session, farm, job, now, notify)
+                    if job.state == JobState.WAITING.value and \
+                            try_acquire(session, farm, job, now, notify):
+                        move(session, job, JobState.QUEUED, now, SEATS_GRANTED)
             except (QuotaExceeded, NotEligible, LimitExceeded) as exc:
                 service.finish(session, job, JobState.FAILED, now,
                                f"licence refused: {exc.message}", outcome="licence_refused",
@@ -631,7 +834,16 @@ def dispatch(hub: Any, now: datetime | None = None) -> int:
                 except Exception:
                     log.exception("farm: job %s could not be updated", job.id)
                 changed += job.state != before
+        owed = [j.id for j in jobs if _waits_for_hand_off(j) and not _being_handed(j, now)]
+    if owed:  # the scheduler is called outside the transaction
+        hand_off(hub, owed, parallel=dispatch_parallel(hub), probe_first=True)
     return changed
+
+
+def _being_handed(job: FarmJob, now: datetime) -> bool:
+    """Whether a dispatcher (in the process that accepted the job) is handing it off now."""
+    return job.reason == ACCEPTED and (now - job.updated_at).total_seconds() < \
+        HANDOFF_GRACE_SECONDS
 
 
 def _apply(session: Session, farm: Farm, job: FarmJob, st: SchedStatus, now: datetime,

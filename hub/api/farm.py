@@ -168,11 +168,12 @@ class FarmApi:
             Workspace.create(self._farm().root, job.workspace)
         return job, ws
 
-    def _hand_off_after_commit(self, ctx: CallContext, job_id: int) -> None:
-        """Call the scheduler once this call's transaction has committed and its connection is
-        back in the pool (the database is not held while sbatch runs); a failure there is
-        retried by the worker."""
+    def _hand_off_after_commit(self, ctx: CallContext, job: Any) -> None:
+        """Once this call's transaction has committed (and its connection is back in the
+        pool), wake the farm's dispatcher, which calls the scheduler in its own thread: the
+        caller does not wait for ``sbatch``, and the database is not held while it runs."""
         committed: list[bool] = []
+        accepted = farmops.snapshot(job)
 
         def on_commit(_session: Session) -> None:
             committed.append(True)
@@ -181,10 +182,7 @@ class FarmApi:
             if transaction.parent is not None or len(committed) != 1:
                 return
             committed.append(True)  # once
-            try:
-                farmops.hand_off(self, job_id)
-            except Exception:  # the worker retries the hand-off
-                log.exception("job %s: hand-off to the scheduler failed", job_id)
+            farmops.dispatcher_for(self).wake(accepted)
 
         event.listen(ctx.session, "after_commit", on_commit, once=True)
         event.listen(ctx.session, "after_transaction_end", on_end)
@@ -345,7 +343,7 @@ class FarmApi:
         job = self._job(ctx, job_id, own=True)
         farmops.submit(ctx.session, self._farm(), job, ctx.now, ctx.notify, hand_off_now=False)
         if job.state == JobState.QUEUED.value and not job.sched_id:
-            self._hand_off_after_commit(ctx, job.id)
+            self._hand_off_after_commit(ctx, job)
         ctx.audit("job.submit", f"job:{job.id}", after={"state": job.state,
                                                         "features": job.features})
         return service.job_info(ctx.session, job, login=self._owner_login(ctx, job))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from core.errors import Forbidden, InvalidInput, LimitExceeded, NotFound
@@ -121,15 +121,20 @@ def active_jobs(session: Session, states: frozenset[JobState] = ACTIVE) -> list[
         FarmJob.state.in_([s.value for s in states])).order_by(FarmJob.id)))
 
 
+_ACTIVE_STATES = [st.value for st in ACTIVE]
+# Built once (an immutable statement): how many of a user's jobs are active, and how many
+# were submitted since a moment.
+_USER_COUNTS = select(
+    func.coalesce(func.sum(case((FarmJob.state.in_(_ACTIVE_STATES), 1), else_=0)), 0),
+    func.coalesce(func.sum(case((FarmJob.submitted_at > bindparam("since"), 1), else_=0)), 0),
+).where(FarmJob.user_id == bindparam("user_id"))
+
+
 def check_user_limits(session: Session, user_id: int, now: datetime, concurrent: int,
                       per_day: int) -> None:
     """The farm's per-user limits: jobs at once (waiting, queued, running) and per day."""
-    active = [st.value for st in ACTIVE]
-    row = session.execute(select(
-        func.coalesce(func.sum(case((FarmJob.state.in_(active), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((FarmJob.submitted_at > now - timedelta(days=1), 1),
-                                    else_=0)), 0),
-    ).where(FarmJob.user_id == user_id)).one()
+    row = session.execute(_USER_COUNTS, {"user_id": user_id,
+                                         "since": now - timedelta(days=1)}).one()
     running, today = int(row[0]), int(row[1])
     if running >= concurrent:
         raise LimitExceeded(f"you have {running} jobs waiting or running; the farm allows "

@@ -154,6 +154,11 @@ class Scheduler(ABC):
     def submit(self, spec: JobSpec) -> str:
         """Hand the job over; return the scheduler's id for it."""
 
+    def submitted(self, ws: Workspace) -> str | None:
+        """The id of this workspace's job if the scheduler already took it (a hand-off whose
+        answer was lost), else None. Schedulers whose ``submit`` is idempotent answer None."""
+        return None
+
     @abstractmethod
     def poll(self, refs: Sequence[JobRef]) -> dict[str, SchedStatus]:
         """The state of every job in ``refs`` (keyed by ``sched_id``), in one batched look."""

@@ -39,6 +39,7 @@ from remote.schedulers.base import (
 from remote.workspace import Workspace
 
 JOB_NAME_PREFIX = "cc-"
+SLURM_ID_FILE = "slurm.id"  # what sbatch answered, kept in the workspace
 SLURM_GRACE_SECONDS = 60  # Slurm's own time limit sits this far past the wrapper's
 WRAPPER_MEMORY_MB = 256   # headroom for the wrapper and bwrap on top of the job's memory
 STATUS_GRACE_SECONDS = 30.0  # how long a COMPLETED job may lack its status file
@@ -154,8 +155,16 @@ class SlurmScheduler(Scheduler):
         sched_id = first.split(";", 1)[0].strip()
         if not sched_id.isdigit():
             raise InfrastructureError(f"sbatch printed no job id: {first!r}", job_id=ws.job_id)
-        (ws.path / "slurm.id").write_text(sched_id + "\n")
+        (ws.path / SLURM_ID_FILE).write_text(sched_id + "\n")
         return sched_id
+
+    def submitted(self, ws: Workspace) -> str | None:
+        """The Slurm id ``submit`` left in the workspace (``slurm.id``), if any."""
+        try:
+            sched_id = (ws.path / SLURM_ID_FILE).read_text().strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return sched_id if sched_id.isdigit() else None
 
     def _squeue(self, fmt: str) -> list[list[str]]:
         """One ``squeue`` for all of this user's jobs, finished ones still listed included."""

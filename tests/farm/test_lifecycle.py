@@ -14,6 +14,7 @@ from hub.api import Hub
 from hub.centre import open_hub
 from hub.cli.jobs import fetch, submit_files, upload_file
 from hub.clients.local import LocalHub
+from hub.farm import ACCEPTED, dispatcher_for
 from tests.conftest import Connector, SshCentre
 from tests.farm.conftest import TERMINAL, configure, run_worker_until
 
@@ -28,8 +29,11 @@ def test_rtl_job_end_to_end(centre_any_db: Hub, mac8_tarball: Path,
     student = LocalHub(hub, "demo.student")
     try:
         job = _rtl_job(student, mac8_tarball, mac8_params)
-        assert job.state == "queued"  # accepted; handed to the scheduler after the commit
-        assert student.call("jobs.show", job_id=job.id).scheduler == "local"
+        # accepted: the dispatcher hands it to the scheduler once the call has returned
+        assert (job.state, job.sched_id, job.reason) == ("queued", None, ACCEPTED)
+        assert dispatcher_for(hub).wait([job.id], timeout=60)
+        shown = student.call("jobs.show", job_id=job.id)
+        assert shown.scheduler == "local" and shown.sched_id
         done = run_worker_until(hub, student, job.id)
         assert done.state == "succeeded", done.reason
         assert done.outcome == "success" and done.score == 10.0 and done.max_score == 10.0

@@ -16,6 +16,7 @@ from hub.api import Hub
 from hub.centre import init_centre, open_hub
 from hub.cli.jobs import submit_files
 from hub.clients.local import LocalHub
+from hub.farm import dispatcher_for
 from tests.farm.conftest import configure, run_worker_until
 from tests.remote.conftest import SlurmCluster
 
@@ -70,6 +71,7 @@ def test_rtl_job_through_slurm(slurm: SlurmCluster, farm_root: Path, tmp_path: P
     client = LocalHub(hub, "demo.student")
     try:
         job = submit_files(client, "rtl-sim", [mac8_tarball], mac8_params)
+        assert dispatcher_for(hub).wait([job.id], timeout=60)
         job = client.call("jobs.show", job_id=job.id)
         assert (job.state, job.scheduler) == ("queued", "slurm") and job.sched_id
         done = run_worker_until(hub, client, job.id, timeout=120)
@@ -90,6 +92,7 @@ def test_slurm_down_keeps_the_job_queued_then_runs_it(
     client = LocalHub(down, "demo.engineer")
     try:
         job = submit_files(client, "command", [src], {"template": "hello", "file": "top.v"})
+        assert dispatcher_for(down).wait([job.id], timeout=60)
         job = client.call("jobs.show", job_id=job.id)
         assert job.state == "queued" and job.sched_id is None
         assert "slurm scheduler unavailable" in job.reason and "will retry" in job.reason

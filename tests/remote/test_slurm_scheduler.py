@@ -75,6 +75,11 @@ def test_submit_poll_and_status_file(slurm: SlurmCluster, farm_root: Path,
     assert (ok.workspace / "out" / "r").read_text() == "res\n"
     assert (bad.workspace / "stderr.log").read_text() == "broken\n"
     assert (ok.workspace / "slurm.id").read_text().strip() == ok.sched_id
+    # a hand-off whose answer was lost finds the id again instead of submitting twice
+    assert sched.submitted(ok.ws) == ok.sched_id
+    (bad.workspace / "slurm.id").write_text("not a number\n")
+    assert sched.submitted(bad.ws) is None
+    assert sched.submitted(Workspace(farm_root / "never-submitted")) is None
 
 
 def test_licences_are_mirrored_into_slurm(slurm: SlurmCluster, farm_root: Path,
