@@ -84,3 +84,18 @@ def period_label(period: str) -> str:
         "none": translate("Quotas", "no period"),
     }
     return labels.get(period) or period
+
+
+def pim_phase_label(phase: str) -> str:
+    """The PIM model's phase names (``remote.pim.kernels.PHASES``) in the reader's language."""
+    labels = {
+        "host read": translate("PimPhases", "host read"),
+        "host write": translate("PimPhases", "host write"),
+        "setup": translate("PimPhases", "setup"),
+        "mode toggle": translate("PimPhases", "mode toggle"),
+        "operand to GRF": translate("PimPhases", "operand to GRF"),
+        "compute": translate("PimPhases", "compute"),
+        "write-back": translate("PimPhases", "write-back"),
+        "exit": translate("PimPhases", "exit"),
+    }
+    return labels.get(phase) or phase

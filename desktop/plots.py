@@ -8,7 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-PALETTE = ("#3b6fb6", "#e39b2d", "#5cb85c", "#8e5cc2", "#c9302c", "#17a2b8", "#6c757d")
+PALETTE = ("#3b6fb6", "#e39b2d", "#5cb85c", "#8e5cc2", "#c9302c", "#17a2b8", "#6c757d",
+           "#d4b106")
 
 
 MAX_LABELS = 8

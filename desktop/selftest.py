@@ -38,9 +38,15 @@ def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
     return condition()
 
 
-def settle(gui: Gui, timeout: float = 20.0) -> bool:
-    """Wait for every Hub call in flight to answer."""
-    return wait_until(lambda: gui.runner.in_flight == 0, timeout)
+def settle(gui: Gui, timeout: float = 20.0, linger: float = 0.15) -> bool:
+    """Wait for every Hub call in flight to answer, then let the answers lay themselves out
+    (a chart's axes resize to their labels on the next pass of the event loop)."""
+    answered = wait_until(lambda: gui.runner.in_flight == 0, timeout)
+    until = time.monotonic() + linger
+    while time.monotonic() < until:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    return answered and gui.runner.in_flight == 0
 
 
 @contextmanager

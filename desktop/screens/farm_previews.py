@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.paths import resources_dir
+from desktop.labels import pim_phase_label
 from desktop.models import Column
 from desktop.plots import Chart
 from desktop.screens.base import AppContext, Screen
@@ -275,7 +276,8 @@ class PimSweepTab(Screen):
         phases: dict[str, list[float]] = {}
         for column, side in enumerate((report.non_pim, report.pim)):
             for phase in side.phases:
-                phases.setdefault(phase.phase, [0.0, 0.0])[column] = float(phase.cycles)
+                phases.setdefault(pim_phase_label(phase.phase), [0.0, 0.0])[column] = \
+                    float(phase.cycles)
         self.phase_chart.set_title(self.tr("Cycles by phase: {workload}").format(
             workload=report.workload))
         self.phase_chart.stacked([self.tr("Host"), self.tr("PIM")], phases)

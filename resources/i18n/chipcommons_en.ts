@@ -1491,6 +1491,41 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>PimPhases</name>
+    <message>
+        <source>host read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>host write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>setup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mode toggle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>operand to GRF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>compute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>write-back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PimSweepTab</name>
     <message>
         <source>Compare</source>

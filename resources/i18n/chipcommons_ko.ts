@@ -1500,6 +1500,41 @@ Join the queue? You are notified when a seat is held for you.</source>
     </message>
 </context>
 <context>
+    <name>PimPhases</name>
+    <message>
+        <source>host read</source>
+        <translation>호스트 읽기</translation>
+    </message>
+    <message>
+        <source>host write</source>
+        <translation>호스트 쓰기</translation>
+    </message>
+    <message>
+        <source>setup</source>
+        <translation>준비</translation>
+    </message>
+    <message>
+        <source>mode toggle</source>
+        <translation>모드 전환</translation>
+    </message>
+    <message>
+        <source>operand to GRF</source>
+        <translation>GRF로 피연산자 적재</translation>
+    </message>
+    <message>
+        <source>compute</source>
+        <translation>연산</translation>
+    </message>
+    <message>
+        <source>write-back</source>
+        <translation>되쓰기</translation>
+    </message>
+    <message>
+        <source>exit</source>
+        <translation>종료</translation>
+    </message>
+</context>
+<context>
     <name>PimSweepTab</name>
     <message>
         <source>Compare</source>
