@@ -17,8 +17,9 @@ weight-stationary) on a transformer block's six GEMM layers
   says ``succeeded``: the wrapper's start, the sandbox, ``chipcommons-run`` (imports, input
   checks, the SCALE-Sim driver, report parsing, results.json), the end being noticed and the
   job concluded in the database. The bench waits the way a worker woken by the scheduler would:
-  ``LocalScheduler.wait`` blocks on the wrapper's exit (pidfd), then one ``worker.tick``
-  concludes the job, so no polling loop competes with SCALE-Sim for the CPU.
+  ``LocalScheduler.wait`` blocks on the wrapper's exit (pidfd), then the worker's farm duty
+  (``hub.farm.dispatch``) concludes the job, so no polling loop competes with SCALE-Sim for
+  the CPU.
 
 Runs alternate (direct, farm, direct, farm, ...); the table shows medians and their ratio, and
 where the farm's extra time goes (medians of each part, from the job's own timestamps).
@@ -41,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from hub import worker  # noqa: E402
+from hub import farm as farmops  # noqa: E402
 from hub.api import Hub  # noqa: E402
 from hub.centre import init_centre  # noqa: E402
 from hub.cli.jobs import upload_file  # noqa: E402
@@ -110,7 +111,7 @@ def _farm_scalesim(hub: Hub, cfg: Path, topo: Path) -> dict[str, float]:
         submitted = _ms(t0)
         while True:
             farm.scheduler.wait([ref], timeout=5.0)  # woken by the wrapper's exit
-            worker.tick(hub)
+            farmops.dispatch(hub)  # the worker's farm duty: poll, conclude
             state = client.call("jobs.show", job_id=job.id).state
             if state in ("succeeded", "failed", "cancelled"):
                 break
