@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from core.errors import (
@@ -25,6 +37,7 @@ from core.errors import (
     InvalidInput,
     LimitExceeded,
     NotFound,
+    QuotaExceeded,
     SeatsUnavailable,
 )
 from core.models.accounts import Organisation, User
@@ -412,37 +425,53 @@ def _exists(stmt: Select[Any]) -> Any:
     return exists(stmt)
 
 
+def _quota_subject() -> Any:
+    """Quotas that apply to the organisation ``:org`` (joined as ``organisations``) or the
+    course ``:course``."""
+    return or_(and_(_QU.c.scope == "org", _QU.c.subject == _O.c.code),
+               and_(_QU.c.scope == "org_kind", _QU.c.subject == _O.c.kind),
+               and_(_QU.c.scope == "course", _QU.c.subject == bindparam("course")))
+
+
 def _build_probe() -> Select[Any]:
     feature_id = _F.c.id
-    subject = or_(and_(_QU.c.scope == "org", _QU.c.subject == _O.c.code),
-                  and_(_QU.c.scope == "org_kind", _QU.c.subject == _O.c.kind),
-                  and_(_QU.c.scope == "course", _QU.c.subject == bindparam("course")))
     for_feature = or_(_QU.c.feature_id.is_(None), _QU.c.feature_id == feature_id)
     pools_of = select(_P.c.id).where(_P.c.feature_id == feature_id).scalar_subquery()
     blocked = or_(
         _exists(select(_U.c.id).where(_U.c.id == bindparam("user"), _U.c.disabled)),
         _exists(select(_S.c.user_id).where(_S.c.user_id == bindparam("user"))),
-        _exists(select(_Q.c.id).where(_Q.c.feature_id == feature_id, or_(
-            _Q.c.status == "waiting",
-            and_(_Q.c.status == "granted", _Q.c.user_id == bindparam("user"))))),
+        _exists(select(_Q.c.id).where(_Q.c.feature_id == feature_id, _Q.c.status == "granted",
+                                      _Q.c.user_id == bindparam("user"))),
         _exists(select(_H.c.id).where(_H.c.pool_id.in_(pools_of), _H.c.kind == "reservation",
                                       _H.c.released_at.is_(None))),
         _exists(select(_R.c.id).where(_R.c.feature_id == feature_id,
                                       _R.c.status.in_(("approved", "active")),
                                       _R.c.starts_at < bindparam("end"),
                                       _R.c.ends_at > bindparam("now"))),
-        _exists(select(_QU.c.id).where(for_feature, or_(subject, _QU.c.reserved_share > 0))),
+        _exists(select(_QU.c.id).where(for_feature, or_(
+            and_(_quota_subject(), _QU.c.seat_hours.is_not(None)), _QU.c.reserved_share > 0))),
     )
+    waiting = (select(func.count()).select_from(_Q)
+               .where(_Q.c.feature_id == feature_id, _Q.c.status == "waiting").scalar_subquery())
+    concurrent = _exists(select(_QU.c.id).where(for_feature, _quota_subject(),
+                                                _QU.c.max_concurrent.is_not(None)))
     pool_join = _F.join(_P, and_(_P.c.feature_id == _F.c.id, _P.c.suspended.is_(False),
                                  _P.c.seats > 0), isouter=True)
     return (select(_F.c.id, _P.c.id, _P.c.expiry, _P.c.max_seats_per_lease,
-                   _P.c.max_lease_hours, _P.c.lease_ttl_minutes, _O.c.suspended,
-                   _O.c.eligible_from, _O.c.eligible_until, _O.c.code, blocked)
+                   _P.c.max_lease_hours, _P.c.lease_ttl_minutes, _P.c.seats, _O.c.suspended,
+                   _O.c.eligible_from, _O.c.eligible_until, _O.c.code, blocked, waiting,
+                   concurrent)
             .select_from(pool_join).join(_O, _O.c.id == bindparam("org"))
             .where(_F.c.name == bindparam("feature")))
 
 
 _PROBE = _build_probe()
+_CONCURRENT_QUOTAS = (
+    select(_QU.c.scope, _QU.c.max_concurrent, _QU.c.feature_id)
+    .select_from(_QU.join(_O, _O.c.id == bindparam("org")))
+    .where(or_(_QU.c.feature_id.is_(None), _QU.c.feature_id == bindparam("feature")),
+           _quota_subject(), _QU.c.max_concurrent.is_not(None))
+    .order_by(_QU.c.id))
 _TAKE = (update(_P).where(_P.c.id == bindparam("pool"), _P.c.in_use + bindparam("n") <= _P.c.seats)
          .values(in_use=_P.c.in_use + bindparam("n")).returning(_P.c.in_use))
 _INSERT_LEASE = insert(_L).returning(_L.c.id)
@@ -457,9 +486,29 @@ class Who:
     org_id: int
 
 
+def _check_concurrent(conn: Connection, who: Who, org_code: str, course: str | None,
+                      feature_id: int, n: int) -> None:
+    """The concurrent maxima of the quotas that apply (in quota order, as
+    :func:`licensing.policy.check_quota` checks them)."""
+    for scope, most, quota_feature in conn.execute(
+            _CONCURRENT_QUOTAS, {"org": who.org_id, "course": course, "feature": feature_id}):
+        used = select(func.coalesce(func.sum(_L.c.seats), 0)).where(
+            _L.c.ended_at.is_(None),
+            _L.c.course == course if scope == "course" else _L.c.org_id == who.org_id)
+        if quota_feature is not None:
+            used = used.where(_L.c.pool_id.in_(select(_P.c.id).where(
+                _P.c.feature_id == quota_feature)))
+        current = int(conn.execute(used).scalar_one())
+        if current + n > most:
+            who_name = course if scope == "course" else org_code
+            raise QuotaExceeded(f"{who_name} may use {most} seats at once and uses {current}",
+                                limit="concurrent", max=most, current=current)
+
+
 def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours: float,
                    now: datetime, *, host: str = "", course: str | None = None) -> LeaseInfo | None:
-    """Check out in the plain case (see above); None when the general path must decide."""
+    """Check out in the plain case (see above), or refuse when the queue or a concurrent
+    maximum says no; None when the general path must decide."""
     if n < 1 or not (math.isfinite(hours) and hours > 0) or len(host) > 200 or (
             course is not None and len(course) > 64):
         return None
@@ -467,17 +516,27 @@ def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours:
     conn = session.connection()
     rows = conn.execute(_PROBE, {"feature": feature_name, "user": who.id, "org": who.org_id,
                                  "course": course, "now": now, "end": end}).all()
-    if not rows or rows[0][10] or rows[0][1] is None:
+    if not rows or rows[0][1] is None:
         return None
-    _, _, _, _, _, _, org_suspended, eligible_from, eligible_until, org_code, _ = rows[0]
+    (feature_id, _, _, _, _, _, _, org_suspended, eligible_from, eligible_until, org_code,
+     blocked, waiting, concurrent) = rows[0]
     day = policy.centre_day(now)
-    if org_suspended or (eligible_from is not None and day < eligible_from) or (
+    if blocked or org_suspended or (eligible_from is not None and day < eligible_from) or (
             eligible_until is not None and day > eligible_until):
         return None
     alive = sorted((r for r in rows if r[2] is None or r[2] >= day),
                    key=lambda r: (r[2] is None, r[2] or date.max, r[1]))
     if not alive or n > max(r[3] for r in alive) or hours > max(r[4] for r in alive):
         return None
+    if concurrent:
+        # As the general path: the feature's pools locked first, so two checkouts of one
+        # organisation cannot both pass its maximum (PostgreSQL).
+        seats.lock_pools(session, (r[1] for r in rows))
+        _check_concurrent(conn, who, org_code, course, feature_id, n)
+    if waiting:
+        raise SeatsUnavailable(
+            f"{waiting} request(s) are queued for {feature_name}; join the queue",
+            reason="queued", queue_length=waiting, feature=feature_name)
     for _, pool_id, _, per_lease, max_hours, ttl, *_ in alive:
         if n > per_lease or hours > max_hours:
             continue
@@ -491,7 +550,9 @@ def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours:
         }).scalar_one()
         return LeaseInfo(lease_id, feature_name, pool_id, who.login, org_code, course, n,
                          "lease", host, False, now, expires, end, None, None)
-    return None
+    total = sum(r[6] for r in alive)
+    raise SeatsUnavailable(f"all {total} seats of {feature_name} are in use; you can join the "
+                           f"queue", reason="full", feature=feature_name, seats=total)
 
 
 _RETURN_READ = (select(_L.c.pool_id, _L.c.user_id, _L.c.seats, _L.c.hold_id, _L.c.ended_at,

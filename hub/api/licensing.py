@@ -190,10 +190,10 @@ class LicensingApi:
                         borrow: bool = False) -> LeaseInfo:
         """Check out seats; the answer carries a signed lease token for the farm."""
         a = ctx.actor
-        quick = None if borrow else leases.quick_checkout(
-            ctx.session, leases.Who(a.user_id, a.login, a.org_id), feature, seats, hours,
-            ctx.now, host=host, course=course)
         try:
+            quick = None if borrow else leases.quick_checkout(
+                ctx.session, leases.Who(a.user_id, a.login, a.org_id), feature, seats, hours,
+                ctx.now, host=host, course=course)
             info = quick or leases.checkout(ctx.session, self._user(ctx), feature, seats, hours,
                                             ctx.now, host=host, course=course, borrow=borrow,
                                             notify=ctx.notify, quick=False)
@@ -440,6 +440,7 @@ class LicensingApi:
         organisation, user and course (default: the last 30 days)."""
         end = end or ctx.now
         start = start or end - timedelta(days=30)
+        usage.refresh_rollup(self.sessions, ctx.now)  # closes the days ended since (own txn)
         return usage.usage_report(ctx.session, start, end, ctx.now)
 
 
