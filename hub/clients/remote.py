@@ -13,10 +13,9 @@ import base64
 import hashlib
 import json
 import logging
+import select
 import threading
 import time
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,8 @@ from hub.rpc import ConnectionLost, encode
 log = logging.getLogger(__name__)
 
 RPC_COMMAND = "chipcommons-hub rpc"
+WATCH_SECONDS = 0.25  # the longest the watcher holds the channel before looking again
+QUIET_SECONDS = 0.1  # no call for this long: the watcher takes over reading the channel
 
 
 class UnknownHostKey(ChipError):
@@ -145,8 +146,40 @@ def open_ssh(target: SshTarget, *, known_hosts: Path, accept_fingerprint: str | 
     return client
 
 
+class _Waiter:
+    """One call waiting for its answer (a plain slot: no lock or event of its own)."""
+
+    __slots__ = ("error", "response")
+
+    def __init__(self) -> None:
+        self.response: dict[str, Any] | None = None
+        self.error: ChipError | None = None
+
+
+class _Link:
+    """One SSH connection and its RPC channel; ``done`` once the channel is gone."""
+
+    def __init__(self, client: paramiko.SSHClient, channel: paramiko.Channel) -> None:
+        self.client = client
+        self.channel = channel
+        # Readable while data, or the end of the channel, is waiting. Closing the transport
+        # (never the channel itself, which would close this descriptor under a waiting select)
+        # keeps it readable for good.
+        self.ready_fd = channel.fileno()
+        self.buffer = bytearray()
+        self.stderr = b""
+        self.done = False
+
+
 class RemoteHub(HubClient):
-    """Acts as the key's user on a centre reached over SSH."""
+    """Acts as the key's user on a centre reached over SSH.
+
+    No thread of ours stands between the channel and a caller: the calling thread reads the
+    channel itself while no other thread is reading it (leader/follower), and hands answers it
+    reads for other threads' calls to them. While no call is under way, a watcher thread reads
+    the channel instead, to deliver the centre's notifications and notice a lost connection;
+    notifications are always delivered to listeners from that thread.
+    """
 
     def __init__(self, target: SshTarget, *, known_hosts: Path,
                  accept_fingerprint: str | None = None, jump: SshTarget | None = None,
@@ -161,13 +194,17 @@ class RemoteHub(HubClient):
         self.reconnect_attempts = reconnect_attempts
         self.command = command
         self._accept = accept_fingerprint
-        self._lock = threading.Lock()
+        # _state guards _pending, _active, _reading, _followers and _notes.
+        self._state = threading.Condition(threading.Lock())
         self._send_lock = threading.Lock()
-        self._pending: dict[Any, Future[dict[str, Any]]] = {}
-        self._client: paramiko.SSHClient | None = None
-        self._channel: paramiko.Channel | None = None
-        self._reader: threading.Thread | None = None
-        self._reader_done = threading.Event()
+        self._pending: dict[Any, _Waiter] = {}
+        self._active = 0  # calls under way
+        self._reading = False  # a thread is reading the channel
+        self._followers = 0  # calls waiting for the reader to hand over
+        self._notes: list[dict[str, Any]] = []
+        self._last_call = 0.0  # when the last call ended (monotonic)
+        self._link: _Link | None = None
+        self._watcher: threading.Thread | None = None
         self._closed = False
         self._login: str | None = None
         self.reconnects = 0
@@ -186,10 +223,10 @@ class RemoteHub(HubClient):
 
     @property
     def connected(self) -> bool:
-        channel = self._channel
-        if channel is None or self._reader_done.is_set() or channel.closed:
+        link = self._link
+        if link is None or link.done or link.channel.closed:
             return False
-        transport = channel.get_transport()
+        transport = link.channel.get_transport()
         return transport is not None and bool(transport.is_active())
 
     # -- connection ------------------------------------------------------------------------------
@@ -201,62 +238,130 @@ class RemoteHub(HubClient):
         self._accept = None  # accepted once; now in known_hosts
         transport = client.get_transport()
         assert transport is not None
-        channel = transport.open_session(timeout=self.connect_timeout)
-        channel.exec_command(self.command)
-        self._client, self._channel = client, channel
-        done = self._reader_done = threading.Event()
-        self._reader = threading.Thread(target=self._read_loop, args=(channel, done),
-                                        name="chipcommons-rpc-reader", daemon=True)
-        self._reader.start()
-
-    def _read_loop(self, channel: paramiko.Channel, done: threading.Event) -> None:
-        buffer = bytearray()
         try:
-            while True:
-                data = channel.recv(1 << 16)
-                if not data:
-                    break
-                buffer += data
-                while (nl := buffer.find(b"\n")) >= 0:
-                    line = bytes(buffer[:nl])
-                    del buffer[: nl + 1]
-                    self._deliver(line)
+            channel = transport.open_session(timeout=self.connect_timeout)
+            channel.exec_command(self.command)
+        except (OSError, EOFError, paramiko.SSHException) as exc:
+            client.close()
+            raise ConnectionLost(f"the centre did not open the RPC channel: {exc}") from exc
+        link = _Link(client, channel)
+        self._link = link
+        self._watcher = threading.Thread(target=self._watch, args=(link,),
+                                         name="chipcommons-rpc-watcher", daemon=True)
+        self._watcher.start()
+
+    def _read_once(self, link: _Link, wait: float | None) -> bool:
+        """Wait up to ``wait`` seconds for the channel, then take what it holds and deliver
+        every complete line. Only the thread that set ``_reading`` calls this. False if
+        nothing arrived."""
+        if link.done:
+            return False
+        try:
+            ready, _, _ = select.select([link.ready_fd], [], [], wait)
+        except (OSError, ValueError):
+            ready = [link.ready_fd]  # the channel is gone: recv() below says so
+        if not ready:
+            return False
+        channel = link.channel
+        try:
+            while channel.recv_stderr_ready():  # logs of the server: keep the last words
+                link.stderr = (link.stderr + channel.recv_stderr(1 << 16))[-4096:]
+            if not (channel.recv_ready() or channel.closed or channel.eof_received):
+                return False
+            data = channel.recv(1 << 16)
         except (OSError, EOFError, paramiko.SSHException) as exc:
             log.info("RPC channel closed: %s", exc)
-        finally:
-            stderr = b""
+            data = b""
+        if not data:
+            self._lost(link)
+            return True
+        buffer = link.buffer
+        if b"\n" not in data:
+            buffer += data
+            return True
+        if buffer:
+            buffer += data
+            data = bytes(buffer)
+            buffer.clear()
+        lines = data.split(b"\n")
+        buffer += lines.pop()
+        self._deliver(lines)
+        return True
+
+    def _deliver(self, lines: list[bytes]) -> None:
+        notes: list[dict[str, Any]] = []
+        answers: list[dict[str, Any]] = []
+        for line in lines:
+            if not line.strip():
+                continue
             try:
-                while channel.recv_stderr_ready():
-                    stderr += channel.recv_stderr(1 << 16)
-            except (OSError, EOFError):
-                pass
-            reason = stderr.decode(errors="replace").strip().splitlines()
-            done.set()  # before failing the pending calls: see _send_and_wait
-            self._fail_pending(ConnectionLost(
-                "the connection to the centre was lost" + (f": {reason[-1]}" if reason else "")))
+                message = json.loads(line)
+            except ValueError:
+                log.warning("ignoring a malformed line from the centre")
+                continue
+            if not isinstance(message, dict):
+                continue
+            if "id" not in message and message.get("method") == "notify":
+                params = message.get("params")
+                notes.append(params if isinstance(params, dict) else {})
+            else:
+                answers.append(message)
+        with self._state:
+            for message in answers:
+                waiter = self._pending.pop(message.get("id"), None)
+                if waiter is not None:
+                    waiter.response = message
+            if notes:
+                self._notes.extend(notes)
+            # The reader finds its own answer without being woken; wake only followers and,
+            # for notifications, the watcher.
+            if notes or (answers and self._followers):
+                self._state.notify_all()
 
-    def _deliver(self, line: bytes) -> None:
-        try:
-            message = json.loads(line)
-        except ValueError:
-            log.warning("ignoring a malformed line from the centre")
-            return
-        if not isinstance(message, dict):
-            return
-        if "id" not in message and message.get("method") == "notify":
-            self._emit(message.get("params") or {})
-            return
-        with self._lock:
-            future = self._pending.pop(message.get("id"), None)
-        if future is not None and not future.done():
-            future.set_result(message)
+    def _lost(self, link: _Link) -> None:
+        """The channel has ended: fail every call waiting on it."""
+        reason = link.stderr.decode(errors="replace").strip().splitlines()
+        error = ConnectionLost("the connection to the centre was lost" +
+                               (f": {reason[-1]}" if reason else ""))
+        with self._state:
+            if link.done:
+                return
+            link.done = True
+            for waiter in self._pending.values():
+                waiter.error = error
+            self._pending.clear()
+            self._state.notify_all()
 
-    def _fail_pending(self, exc: ChipError) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, {}
-        for future in pending.values():
-            if not future.done():
-                future.set_exception(exc)
+    def _watch(self, link: _Link) -> None:
+        """Deliver notifications to listeners; once no call has been under way for
+        ``QUIET_SECONDS``, read the channel (notifications, the end of the connection). Calls
+        in quick succession thus keep reading for themselves, without a hand-over."""
+        state = self._state
+        while True:
+            with state:
+                if link.done and not self._notes:
+                    return
+                notes, self._notes = self._notes, []
+                if not notes:
+                    if self._active or self._reading or link.done:
+                        state.wait(QUIET_SECONDS)
+                        continue
+                    quiet = time.monotonic() - self._last_call
+                    if quiet < QUIET_SECONDS:
+                        state.wait(QUIET_SECONDS - quiet)
+                        continue
+                    self._reading = True
+            if notes:
+                for note in notes:
+                    self._emit(note)
+                continue
+            try:
+                self._read_once(link, WATCH_SECONDS)
+            finally:
+                with state:
+                    self._reading = False
+                    if self._followers:
+                        state.notify_all()
 
     def _reconnect(self) -> None:
         delay = 0.2
@@ -278,14 +383,14 @@ class RemoteHub(HubClient):
         raise last or ConnectionLost("the connection to the centre is closed")
 
     def _teardown(self) -> None:
-        channel, client = self._channel, self._client
-        self._channel = self._client = None
-        for closable in (channel, client):
-            if closable is not None:
-                try:
-                    closable.close()
-                except Exception:
-                    log.debug("error while closing", exc_info=True)
+        link, self._link = self._link, None
+        if link is None:
+            return
+        try:
+            link.client.close()  # closes the channel too, waking a thread waiting on it
+        except Exception:
+            log.debug("error while closing", exc_info=True)
+        self._lost(link)
 
     # -- calls -----------------------------------------------------------------------------------
 
@@ -307,32 +412,68 @@ class RemoteHub(HubClient):
         raise ConnectionLost("the connection to the centre was lost")
 
     def _send_and_wait(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
-        future: Future[dict[str, Any]] = Future()
-        with self._lock:
-            self._pending[message["id"]] = future
-        channel = self._channel
-        try:
-            # Registered first, then checked: either the reader's _fail_pending sees this call,
-            # or we see that the reader has finished.
-            if channel is None or self._reader_done.is_set():
+        deadline = time.monotonic() + timeout
+        link = self._link
+        call_id = message["id"]
+        waiter = _Waiter()
+        state = self._state
+        with state:
+            # Registered under the lock that _lost takes: either it fails this call, or we see
+            # that the link has ended.
+            if link is None or link.done:
                 raise ConnectionLost("not connected")
-            with self._send_lock:
-                channel.sendall(encode(message))
-        except (OSError, EOFError, paramiko.SSHException) as exc:
-            with self._lock:
-                self._pending.pop(message["id"], None)
-            raise ConnectionLost(f"the connection to the centre was lost: {exc}") from exc
+            self._pending[call_id] = waiter
+            self._active += 1
         try:
-            return future.result(timeout=timeout)
-        except FutureTimeout:
-            with self._lock:
-                self._pending.pop(message["id"], None)
-            raise CallTimeout(f"the centre did not answer {message.get('method')} within "
-                              f"{timeout:g} s", method=message.get("method")) from None
+            try:
+                with self._send_lock:
+                    link.channel.sendall(encode(message))
+            except (OSError, EOFError, paramiko.SSHException) as exc:
+                raise ConnectionLost(f"the connection to the centre was lost: {exc}") from exc
+            return self._wait(link, waiter, deadline, message.get("method"), timeout)
+        finally:
+            with state:
+                self._pending.pop(call_id, None)
+                self._active -= 1
+                self._last_call = time.monotonic()
+
+    def _wait(self, link: _Link, waiter: _Waiter, deadline: float, method: Any,
+              timeout: float) -> dict[str, Any]:
+        state = self._state
+        while True:
+            with state:
+                while True:
+                    if waiter.response is not None:
+                        return waiter.response
+                    if waiter.error is not None:
+                        raise waiter.error
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise CallTimeout(f"the centre did not answer {method} within "
+                                          f"{timeout:g} s", method=method)
+                    if not self._reading:
+                        self._reading = True  # lead: read the channel in this thread
+                        break
+                    self._followers += 1
+                    try:
+                        state.wait(remaining)
+                    finally:
+                        self._followers -= 1
+            try:
+                while waiter.response is None and waiter.error is None:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0 or link.done:
+                        break
+                    self._read_once(link, remaining)
+            finally:
+                with state:
+                    self._reading = False
+                    if self._followers or self._notes:
+                        state.notify_all()
 
     def close(self) -> None:
         self._closed = True
         self._teardown()
-        reader = self._reader
-        if reader is not None and reader is not threading.current_thread():
-            reader.join(timeout=5)
+        watcher = self._watcher
+        if watcher is not None and watcher is not threading.current_thread():
+            watcher.join(timeout=5)
