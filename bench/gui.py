@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -78,7 +79,19 @@ class Row:
     hours: float
 
 
-def table_figures() -> tuple[float, float, float, float, float, int]:
+@dataclass(frozen=True)
+class TableFigures:
+    cold_sort: float  # the very first click on a header, right after the rows arrive
+    first_sort: float  # the first click on another column once the idle slices are done
+    sort_num: float
+    sort_text: float
+    filter_on: float
+    filter_off: float
+    warm_slice: float  # the longest idle slice of the warm-up (an event-loop stall)
+    rss_kb: int
+
+
+def table_figures() -> TableFigures:
     import numpy  # noqa: F401 - loaded by the hub in the app (farm, PIM); not timed here
     from PySide6.QtCore import QCoreApplication, Qt
 
@@ -96,9 +109,16 @@ def table_figures() -> tuple[float, float, float, float, float, int]:
     table.show()
     table.set_records([Row(i, f"engineer{i % 997:03d}", f"feature-{i % 41}", 1 + i % 4,
                            (i * 7919 % 1000) / 10) for i in range(ROWS)])
-    deadline = time.monotonic() + 10  # the filter index is built in idle slices
-    while time.monotonic() < deadline and any(t is None for t in table.model._haystack):
+    start = time.perf_counter()
+    table.view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # keys computed on this click
+    QCoreApplication.processEvents()
+    cold_sort = time.perf_counter() - start
+    deadline = time.monotonic() + 20  # the filter index and sort values fill idle slices
+    slices: list[float] = []
+    while time.monotonic() < deadline and table.warming():
+        start = time.perf_counter()
         QCoreApplication.processEvents()
+        slices.append(time.perf_counter() - start)
 
     def timed(action: Callable[[], object], prepare: Callable[[], object] | None = None
               ) -> float:
@@ -116,7 +136,7 @@ def table_figures() -> tuple[float, float, float, float, float, int]:
     order = [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder]
     flip = iter(range(10**6))
     start = time.perf_counter()
-    table.view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # keys computed on this first sort
+    table.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # values from the idle slices
     QCoreApplication.processEvents()
     first_sort = time.perf_counter() - start
     sort_num = timed(lambda: table.view.sortByColumn(4, order[next(flip) % 2]))
@@ -128,7 +148,8 @@ def table_figures() -> tuple[float, float, float, float, float, int]:
     filter_off = timed(lambda: box.setText(""), prepare=lambda: box.setText(next(words)))
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     table.close()
-    return first_sort, sort_num, sort_text, filter_on, filter_off, rss_kb
+    return TableFigures(cold_sort, first_sort, sort_num, sort_text, filter_on, filter_off,
+                        max(slices, default=0.0), rss_kb)
 
 
 def stall_figures() -> tuple[float, float, int]:
@@ -160,7 +181,7 @@ def stall_figures() -> tuple[float, float, int]:
                 return
             for i in range(batch * 10, batch * 10 + 10):
                 method = ("system.ping", "admin.users", "me.set_preference")[i % 3]
-                params = {"key": "theme", "value": f"t{i}"} if i % 3 == 2 else {}
+                params: dict[str, Any] = {"key": "theme", "value": f"t{i}"} if i % 3 == 2 else {}
                 runner.call(method, done=answers.append, **params)
 
         sender = QTimer()
@@ -187,20 +208,24 @@ def main() -> int:
         bare = statistics.median(cold_start(BARE, home) for _ in range(RUNS))
         ours = statistics.median(cold_start(CHIPCOMMONS, home) for _ in range(RUNS))
     ensure_application()
-    first_sort, sort_num, sort_text, filter_on, filter_off, rss_kb = table_figures()
+    t = table_figures()
     stall_max, stall_p99, answered = stall_figures()
     rows = [
         ("cold start to first paint, bare QMainWindow (floor)", f"{bare:.2f} s", ""),
         ("cold start to first paint, ChipCommons", f"{ours:.2f} s", "<= 1.0 s"),
-        (f"first sort of {ROWS:,} rows (sort keys computed)", f"{first_sort * 1000:.0f} ms",
+        (f"sort {ROWS:,} rows right after they arrive (values read on the click)",
+         f"{t.cold_sort * 1000:.0f} ms", "<= 100 ms"),
+        ("longest idle slice gathering filter texts and sort values",
+         f"{t.warm_slice * 1000:.0f} ms", "<= 50 ms"),
+        ("first sort of another column (values from the idle slices)",
+         f"{t.first_sort * 1000:.0f} ms", "<= 100 ms"),
+        (f"sort {ROWS:,} rows by a number (median of {RUNS})", f"{t.sort_num * 1000:.0f} ms",
          "<= 100 ms"),
-        (f"sort {ROWS:,} rows by a number (median of {RUNS})", f"{sort_num * 1000:.0f} ms",
+        (f"sort {ROWS:,} rows by text", f"{t.sort_text * 1000:.0f} ms", "<= 100 ms"),
+        (f"filter {ROWS:,} rows", f"{t.filter_on * 1000:.0f} ms", "<= 100 ms"),
+        ("clear the filter (back to all rows, sorted)", f"{t.filter_off * 1000:.0f} ms",
          "<= 100 ms"),
-        (f"sort {ROWS:,} rows by text", f"{sort_text * 1000:.0f} ms", "<= 100 ms"),
-        (f"filter {ROWS:,} rows", f"{filter_on * 1000:.0f} ms", "<= 100 ms"),
-        ("clear the filter (back to all rows, sorted)", f"{filter_off * 1000:.0f} ms",
-         "<= 100 ms"),
-        ("peak memory with the table loaded", f"{rss_kb / 1024:.0f} MB", "<= 300 MB"),
+        ("peak memory with the table loaded", f"{t.rss_kb / 1024:.0f} MB", "<= 300 MB"),
         (f"longest event-loop gap, {answered} Hub calls (10 every 10 ms)",
          f"{stall_max:.1f} ms",
          "<= 50 ms"),

@@ -79,6 +79,8 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self._keys: dict[int, list[Any]] = {}  # column -> sort keys, until the data changes
         self._ranks: dict[int, Any] = {}  # column -> numpy array: each row's place in order
         self._warm_from = 0
+        #: column -> its values, gathered in idle slices (see :meth:`warm_sort_values`)
+        self._values: dict[int, list[Any]] = {}
 
     # -- the adapter ------------------------------------------------------------------------------
 
@@ -156,29 +158,60 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def _changed_rows(self) -> None:
         self._keys.clear()
         self._ranks.clear()
+        self._values.clear()
         self._warm_from = 0
 
+    def warming(self) -> bool:
+        """True while filter texts or sort values are still to be gathered."""
+        n = len(self._records)
+        return any(t is None for t in self._haystack) or any(
+            len(self._values.get(c, ())) < n for c in range(len(self.columns))
+            if c not in self._ranks)
+
+    def warm_sort_values(self, count: int) -> bool:
+        """Gather up to ``count`` more column values for sorting (one column after another), so
+        that the first click on a header does not call each column's accessor for every row;
+        True while some are still missing."""
+        n = len(self._records)
+        for column, col in enumerate(self.columns):
+            if column in self._ranks:
+                continue
+            values = self._values.setdefault(column, [])
+            if len(values) < n:
+                values.extend(map(col.value, self._records[len(values):len(values) + count]))
+                return True
+        return False
+
     def column_ranks(self, column: int) -> Any:
-        """Each row's place when all rows are sorted by ``column`` (a numpy int array, cached
-        until the data changes): sorting any subset of rows is then one integer argsort."""
+        """A numpy array, one entry per row, that orders like ``column`` (cached until the data
+        changes): the numbers themselves, or for text the rank of each distinct value, so that
+        sorting any subset of rows is one stable argsort of numbers. Text is case-folded once
+        per distinct value, not once per row."""
         ranks = self._ranks.get(column)
         if ranks is None:
             import numpy as np
 
-            keys = self.column_keys(column)
-            sample = keys[0] if keys else 0
-            if isinstance(sample, int | float) and not isinstance(sample, tuple):
-                order = np.argsort(np.asarray(keys, dtype=float), kind="stable")
-            elif isinstance(sample, str):
-                # text: rank the distinct values once, then sort integer codes
-                code = {text: i for i, text in enumerate(sorted(set(keys)))}
-                order = np.argsort(np.fromiter((code[k] for k in keys), dtype=np.int64,
-                                               count=len(keys)), kind="stable")
+            n = len(self._records)
+            values = self._values.pop(column, [])
+            if len(values) < n:  # the rest of what the idle slices had not gathered yet
+                values.extend(map(self.columns[column].value, self._records[len(values):]))
+            kinds = set(map(type, values))
+            if kinds <= {int, float, bool, type(None)}:
+                low = float("-inf")
+                ranks = np.fromiter((low if v is None else v for v in values), dtype=float,
+                                    count=n) if type(None) in kinds \
+                    else np.asarray(values, dtype=float)
+            elif kinds <= {str, type(None)}:
+                distinct = set(values)
+                folded = {v: "" if v is None else v.casefold() for v in distinct}
+                place = {f: i for i, f in enumerate(sorted(set(folded.values())))}
+                code = {v: place[f] for v, f in folded.items()}
+                ranks = np.fromiter(map(code.__getitem__, values), dtype=np.int64, count=n)
             else:
-                order = np.asarray(sorted(range(len(keys)), key=keys.__getitem__),
-                                   dtype=np.int64)
-            ranks = np.empty(len(keys), dtype=np.int64)
-            ranks[order] = np.arange(len(keys), dtype=np.int64)
+                keys = self.column_keys(column)
+                order = np.asarray(sorted(range(n), key=keys.__getitem__), dtype=np.int64)
+                ranks = np.empty(n, dtype=np.int64)
+                ranks[order] = np.arange(n, dtype=np.int64)
             self._ranks[column] = ranks
         return ranks
 
@@ -296,6 +329,8 @@ class RecordProxyModel(QAbstractProxyModel):
         self._sort_column = -1
         self._order = Qt.SortOrder.AscendingOrder
         self._keys: list[Any] | None = None
+        #: the rows are in the current sort order (False once a row changes or arrives)
+        self._order_fresh = False
 
     def source(self) -> RecordTableModel[Any]:
         model = self.sourceModel()
@@ -336,6 +371,8 @@ class RecordProxyModel(QAbstractProxyModel):
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if (column, order) == (self._sort_column, self._order) and self._order_fresh:
+            return  # QTableView.sortByColumn asks twice (header indicator, then itself)
         self._sort_column, self._order = column, order
         self._keys = None
         self.layoutAboutToBeChanged.emit()
@@ -388,6 +425,7 @@ class RecordProxyModel(QAbstractProxyModel):
                 order = order[::-1]
             self._rows = rows[order].tolist()
         self._pos_cache = None
+        self._order_fresh = True
 
     def _place_for(self, source_row: int) -> int:
         if 0 <= self._sort_column < self.columnCount():
@@ -402,6 +440,7 @@ class RecordProxyModel(QAbstractProxyModel):
         return bisect_left(self._rows, source_row)
 
     def _inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        self._order_fresh = False
         count = last - first + 1
         self._rows = [s + count if s >= first else s for s in self._rows]
         self._keys = None
@@ -444,6 +483,7 @@ class RecordProxyModel(QAbstractProxyModel):
     def _changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
                  roles: Sequence[int] = ()) -> None:
         self._keys = None
+        self._order_fresh = False
         for source_row in range(top_left.row(), bottom_right.row() + 1):
             place = self._positions().get(source_row)
             if place is not None:

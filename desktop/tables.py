@@ -86,10 +86,15 @@ class RecordTable(QWidget, Generic[T]):
             header.resizeSection(column, max(MIN_COLUMN, min(MAX_COLUMN, width + 12)))
 
     def _warm_filter(self) -> None:
-        """Build the filter's text index in idle slices, so the first keystroke is fast and
-        the event loop never waits long."""
-        if self.model.warm_haystacks(WARM_CHUNK):
+        """Build the filter's text index, then gather the columns' sort values, in idle
+        slices, so the first keystroke and the first click on a header are fast and the event
+        loop never waits long."""
+        if self.model.warm_haystacks(WARM_CHUNK) or self.model.warm_sort_values(WARM_CHUNK):
             QTimer.singleShot(0, self, self._warm_filter)
+
+    def warming(self) -> bool:
+        """True while the idle slices still have work (the filter index, the sort values)."""
+        return self.model.warming()
 
     def selected(self) -> T | None:
         rows = self.view.selectionModel().selectedRows()

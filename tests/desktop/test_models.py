@@ -84,3 +84,59 @@ def test_proxy_sorts_filters_and_places_new_rows_in_order() -> None:
     assert proxy.mapFromSource(source) == proxy.index(0, 1)
     assert not proxy.index(0, 0, proxy.index(0, 0)).isValid()
     assert proxy.parent(proxy.index(0, 0)) == QModelIndex()
+
+
+@dataclass(frozen=True)
+class Loose:
+    id: int
+    name: str | None
+    size: float | None
+
+
+LOOSE = [Column(lambda: "Id", lambda r: r.id, numeric=True),
+         Column(lambda: "Name", lambda r: r.name),
+         Column(lambda: "Size", lambda r: r.size, numeric=True)]
+
+
+def _sorted_ids(model: RecordTableModel[Loose], column: int, order: Qt.SortOrder) -> list[int]:
+    proxy = RecordProxyModel()
+    proxy.setSourceModel(model)
+    proxy.sort(column, order)
+    return [proxy.record(r).id for r in range(proxy.rowCount())]
+
+
+def test_sorting_orders_text_case_blind_none_first_and_keeps_ties_stable() -> None:
+    rows = [Loose(0, "beta", 2.0), Loose(1, None, None), Loose(2, "Alpha", 1.5),
+            Loose(3, "alpha", None), Loose(4, "BETA", -1.0), Loose(5, "gamma", 2.0)]
+    cold: RecordTableModel[Loose] = RecordTableModel(LOOSE, key=lambda r: r.id)
+    cold.set_records(rows)
+    up, down = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
+    assert _sorted_ids(cold, 1, up) == [1, 2, 3, 0, 4, 5]
+    assert _sorted_ids(cold, 2, up) == [1, 3, 4, 2, 0, 5]
+    assert _sorted_ids(cold, 1, down) == [5, 4, 0, 3, 2, 1]
+    # values gathered in idle slices give the same order as values read on the click
+    warm: RecordTableModel[Loose] = RecordTableModel(LOOSE, key=lambda r: r.id)
+    warm.set_records(rows)
+    while warm.warm_sort_values(2) or warm.warm_haystacks(2):
+        pass
+    assert not warm.warming()
+    for column in range(3):
+        for order in (up, down):
+            assert _sorted_ids(warm, column, order) == _sorted_ids(cold, column, order)
+    warm.upsert(Loose(6, "aardvark", 0.0))  # a change forgets the gathered values
+    assert warm.warming()
+    assert _sorted_ids(warm, 1, up)[:2] == [1, 6]
+
+
+def test_sorting_the_same_column_twice_does_no_work_until_a_row_changes() -> None:
+    model = make_model(50)
+    proxy = RecordProxyModel()
+    proxy.setSourceModel(model)
+    layouts: list[int] = []
+    proxy.layoutChanged.connect(lambda *_: layouts.append(1))
+    proxy.sort(2, Qt.SortOrder.AscendingOrder)
+    proxy.sort(2, Qt.SortOrder.AscendingOrder)
+    assert len(layouts) == 1
+    model.upsert(Seat(3, "user3", 99.0))
+    proxy.sort(2, Qt.SortOrder.AscendingOrder)
+    assert len(layouts) == 2 and proxy.record(proxy.rowCount() - 1).id == 3
