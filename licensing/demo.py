@@ -25,7 +25,7 @@ from core import accounts
 from core.errors import InvalidInput
 from core.models.accounts import Organisation, User
 from core.timeutil import CENTRE_ZONE
-from licensing import catalogue, quotas
+from licensing import catalogue, quotas, usage
 from licensing.models import (
     Denial,
     Feature,
@@ -145,11 +145,12 @@ class _Ask:
 def seed_history(session: Session, now: datetime, *, days: int, per_day: int,
                  lab_sessions: Iterable[dict[str, Any]] = (), seed: int = 2026,
                  users: list[tuple[int, int]] | None = None,
-                 quiet_orgs: frozenset[int] = frozenset()) -> int:
+                 quiet_orgs: frozenset[int] = frozenset(), roll_up: bool = True) -> int:
     """Insert ``days`` days of ended leases (about ``per_day`` requests a day) before ``now``;
     returns the number of leases. Organisations in ``quiet_orgs`` have no history in the
     current month (so their monthly quota is untouched). Bulk inserts: fast enough for a
-    million rows."""
+    million rows. The history lands in days that have closed, so the usage rollup is rebuilt
+    (``roll_up=False`` leaves that to the caller)."""
     rng = random.Random(seed)
     pools = session.scalars(select(Pool).where(Pool.seats > 0).order_by(Pool.id)).all()
     if not pools:
@@ -243,6 +244,8 @@ def seed_history(session: Session, now: datetime, *, days: int, per_day: int,
         for k in range(0, len(rows), CHUNK):
             session.execute(insert(model.__table__), rows[k:k + CHUNK])  # type: ignore[arg-type]
     session.flush()
+    if roll_up:
+        usage.rebuild_rollup(session, now)
     return len(leases)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     Float,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -119,6 +121,8 @@ class Lease(Base):
         Index("ix_leases_active", "pool_id", "ended_at"),
         Index("ix_leases_expiry", "ended_at", "expires_at"),
         Index("ix_leases_started", "started_at"),
+        Index("ix_leases_hold", "hold_id", sqlite_where=text("hold_id IS NOT NULL"),
+              postgresql_where=text("hold_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,6 +178,8 @@ class QueueEntry(Base):
         CheckConstraint("status IN ('waiting','granted','claimed','left','lapsed','removed')",
                         name="status"),
         Index("ix_queue_waiting", "feature_id", "status", "priority", "joined_at"),
+        Index("ix_queue_granted", "granted_at", sqlite_where=text("granted_at IS NOT NULL"),
+              postgresql_where=text("granted_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -271,3 +277,65 @@ class Denial(Base):
     course: Mapped[str | None] = mapped_column(String(64), default=None)
     seats: Mapped[int] = mapped_column(Integer, default=1)
     reason: Mapped[str] = mapped_column(String(32))  # full, quota, ineligible, …
+
+
+# -- the usage rollup (see :mod:`licensing.usage`) ---------------------------------------------
+
+class UsageRollup(Base):
+    """One row: how far the usage rollup reaches. Days (of ``offset_seconds`` from UTC
+    midnight, the centre's day) before ``folded_until`` are final in the rollup tables."""
+
+    __tablename__ = "licence_usage_rollup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    folded_until: Mapped[int | None] = mapped_column(Integer, default=None)  # day number
+    offset_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    longest_lease_us: Mapped[int] = mapped_column(BigInteger, default=0)  # of leases ended before
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class UsageDay(Base):
+    """Lease time within one day per pool, organisation, user and course: seat-microseconds,
+    and the leases that started that day."""
+
+    __tablename__ = "licence_usage_days"
+    __table_args__ = (Index("ix_licence_usage_days_day", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[int] = mapped_column(Integer)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("pools.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course: Mapped[str | None] = mapped_column(String(64), default=None)
+    seat_us: Mapped[int] = mapped_column(BigInteger, default=0)
+    started: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UsagePeak(Base):
+    """Most seats leased at once from a pool within one day."""
+
+    __tablename__ = "licence_usage_peaks"
+    __table_args__ = (Index("ix_licence_usage_peaks_day", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[int] = mapped_column(Integer)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("pools.id", ondelete="CASCADE"))
+    peak: Mapped[int] = mapped_column(Integer)
+
+
+class DenialDay(Base):
+    """Refused checkouts within one day, counted per feature, who and why."""
+
+    __tablename__ = "licence_denial_days"
+    __table_args__ = (Index("ix_licence_denial_days_day", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[int] = mapped_column(Integer)
+    feature: Mapped[str] = mapped_column(String(128))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                                default=None)
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), default=None)
+    course: Mapped[str | None] = mapped_column(String(64), default=None)
+    reason: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int] = mapped_column(Integer)

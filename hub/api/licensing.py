@@ -440,6 +440,7 @@ class LicensingApi:
         organisation, user and course (default: the last 30 days)."""
         end = end or ctx.now
         start = start or end - timedelta(days=30)
+        usage.refresh_rollup(self.sessions, ctx.now)  # closes the days ended since (own txn)
         return usage.usage_report(ctx.session, start, end, ctx.now)
 
 

@@ -234,6 +234,7 @@ def cmd_report_usage(args: argparse.Namespace) -> int:
     now = hub.clock()
     end = _when(args.end) or now
     start = _when(args.start) or end - timedelta(days=30)
+    usage.refresh_rollup(hub.sessions, now)
     with transaction(hub.sessions, write=False) as session:
         report = usage.usage_report(session, start, end, now)
     fmt = "json" if args.json else args.format
