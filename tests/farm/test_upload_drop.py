@@ -24,8 +24,7 @@ CHUNK = 512
 NAME = "mac8.tar.gz"
 
 
-def _serve_processes(sshd_pid: int) -> list[int]:
-    """The ``chipcommons-hub … serve`` processes under this test's sshd (no one else's)."""
+def _process_parents() -> dict[int, int]:
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -35,32 +34,44 @@ def _serve_processes(sshd_pid: int) -> list[int]:
         except OSError:
             continue
         parents[int(entry)] = int(stat[stat.rindex(")") + 2:].split()[1])
+    return parents
 
-    def under_sshd(pid: int) -> bool:
-        while pid > 1:
-            pid = parents.get(pid, 0)
-            if pid == sshd_pid:
-                return True
-        return False
 
+def _ancestry(pid: int, parents: dict[int, int], stop: int) -> list[int]:
+    """``pid`` and its ancestors below ``stop`` (empty if ``stop`` is not an ancestor)."""
+    chain = []
+    while pid > 1:
+        chain.append(pid)
+        pid = parents.get(pid, 0)
+        if pid == stop:
+            return chain
+    return []
+
+
+def _serve_processes(listener: int, parents: dict[int, int]) -> list[list[int]]:
+    """Each ``chipcommons-hub … serve`` process under this test's sshd (no one else's), with
+    its ancestors up to the listener: [serve, …, the connection's sshd]."""
     found = []
     for pid in parents:
         try:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if any(a.endswith(b"chipcommons-hub") for a in argv) and b"serve" in argv \
-                and under_sshd(pid):
-            found.append(pid)
+        if any(a.endswith(b"chipcommons-hub") for a in argv) and b"serve" in argv:
+            chain = _ancestry(pid, parents, listener)
+            if chain:
+                found.append(chain)
     return found
 
 
-def _kill_server_side(centre: SshCentre, client: Any) -> None:
-    """Kill the hub process serving ``client`` on the far side of the connection."""
-    pids = _serve_processes(centre.sshd.process.pid)
-    assert pids, "no chipcommons-hub serve process found under the test sshd"
-    for pid in pids:
-        os.kill(pid, signal.SIGKILL)
+def _drop(centre: SshCentre, client: Any, *, what: str) -> None:
+    """Drop ``client``'s connection: kill the hub process serving it (``what="serve"``) or the
+    SSH connection itself, i.e. its sshd process (``what="connection"``), like a network
+    failure; then wait until the client has noticed."""
+    chains = _serve_processes(centre.sshd.process.pid, _process_parents())
+    assert chains, "no chipcommons-hub serve process found under the test sshd"
+    for chain in chains:
+        os.kill(chain[0] if what == "serve" else chain[-1], signal.SIGKILL)
     deadline = time.monotonic() + 20
     while client.connected:
         assert time.monotonic() < deadline, "the client did not notice the dropped connection"
@@ -107,7 +118,7 @@ def test_upload_resumes_after_the_server_side_is_killed(
                     sha256=digest)
     cut = 2 * CHUNK
     assert _send(first, job.id, up.upload_id, data, 0, cut).received == cut
-    _kill_server_side(ssh_centre_sqlite, first)
+    _drop(ssh_centre_sqlite, first, what="serve")
 
     # A new connection (the upload id may be lost with the old client): declaring the same
     # file again finds the unfinished upload and says where it stopped.
@@ -147,9 +158,8 @@ def test_abandoned_upload_never_runs_and_is_cleaned_up(
     up = first.call("jobs.upload_begin", job_id=job.id, name=NAME, size=len(data),
                     sha256=digest)
     _send(first, job.id, up.upload_id, data, 0, 2 * CHUNK)
-    # the network goes away under the client (no clean close of the RPC channel)
-    transport = first._client.get_transport()
-    transport.close()
+    # the SSH connection goes away under the client, like a network failure
+    _drop(ssh_centre_sqlite, first, what="connection")
 
     second = connector("demo.trainee")
     ws = farm_for(hub).root / f"job-{job.id:08d}"
@@ -173,7 +183,7 @@ def test_abandoned_upload_never_runs_and_is_cleaned_up(
                       sha256=digest)
     assert up2.upload_id != up.upload_id and up2.received == 0
     _send(second, job.id, up2.upload_id, data, 0, CHUNK)
-    _kill_server_side(ssh_centre_sqlite, second)
+    _drop(ssh_centre_sqlite, second, what="serve")
     third = connector("demo.trainee")
     assert third.call("jobs.upload_abort", job_id=job.id, upload_id=up2.upload_id) == []
     assert not [p for p in (ws / ".staging").iterdir()]
