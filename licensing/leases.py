@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import (
     Connection,
@@ -164,15 +164,26 @@ def checkout(session: Session, user: Person, feature_name: str, n: int, hours: f
         if after + ahead + kept > pool.seats:
             seats.give_back(session, pool.id, n)
             if ahead and blocked is None:
-                blocked = session.scalar(select(Reservation).where(
-                    Reservation.pool_id == pool.id, Reservation.status == "approved",
-                    Reservation.starts_at < end, Reservation.ends_at > now)
-                    .order_by(Reservation.starts_at).limit(1))
+                blocked = _first_booking(session, pool.id, now, end)
             continue
         lease = _new_lease(session, pool, user, n, hours, now, host, course, borrow, None)
         return lease_info(session, lease)
+    _refuse(session, feature.id, feature_name, sum(p.seats for p in pools), blocked, now)
+
+
+def _first_booking(session: Session, pool_id: int, now: datetime,
+                   end: datetime) -> Reservation | None:
+    return session.scalar(select(Reservation).where(
+        Reservation.pool_id == pool_id, Reservation.status == "approved",
+        Reservation.starts_at < end, Reservation.ends_at > now)
+        .order_by(Reservation.starts_at).limit(1))
+
+
+def _refuse(session: Session, feature_id: int, feature_name: str, total: int,
+            blocked: Reservation | None, now: datetime) -> NoReturn:
+    """No pool could lend the seats: say which booking keeps them, or that all are in use."""
     active = session.scalar(select(Reservation).where(
-        Reservation.feature_id == feature.id, Reservation.status == "active",
+        Reservation.feature_id == feature_id, Reservation.status == "active",
         Reservation.ends_at > now).order_by(Reservation.ends_at.desc()).limit(1))
     booking = blocked or active
     if booking is not None:
@@ -181,7 +192,6 @@ def checkout(session: Session, user: Person, feature_name: str, n: int, hours: f
             f"{feature_name}: the free seats are reserved for {what} from "
             f"{_local(booking.starts_at)} until {_local(booking.ends_at)}; you can join the queue",
             reason="reserved", feature=feature_name, until=booking.ends_at.isoformat())
-    total = sum(p.seats for p in pools)
     raise SeatsUnavailable(f"all {total} seats of {feature_name} are in use; you can join the "
                            f"queue", reason="full", feature=feature_name, seats=total)
 
@@ -442,12 +452,11 @@ def _build_probe() -> Select[Any]:
         _exists(select(_S.c.user_id).where(_S.c.user_id == bindparam("user"))),
         _exists(select(_Q.c.id).where(_Q.c.feature_id == feature_id, _Q.c.status == "granted",
                                       _Q.c.user_id == bindparam("user"))),
-        _exists(select(_H.c.id).where(_H.c.pool_id.in_(pools_of), _H.c.kind == "reservation",
-                                      _H.c.released_at.is_(None))),
-        _exists(select(_R.c.id).where(_R.c.feature_id == feature_id,
-                                      _R.c.status.in_(("approved", "active")),
-                                      _R.c.starts_at < bindparam("end"),
-                                      _R.c.ends_at > bindparam("now"))),
+        _exists(select(_H.c.id).select_from(_H.join(_R, _R.c.id == _H.c.reservation_id))
+                .where(_H.c.pool_id.in_(pools_of), _H.c.kind == "reservation",
+                       _H.c.released_at.is_(None), _H.c.seats >= bindparam("n"),
+                       or_(_H.c.user_id == bindparam("user"),
+                           _R.c.course == bindparam("course")))),
         _exists(select(_QU.c.id).where(for_feature, or_(
             and_(_quota_subject(), _QU.c.seat_hours.is_not(None)), _QU.c.reserved_share > 0))),
     )
@@ -455,12 +464,18 @@ def _build_probe() -> Select[Any]:
                .where(_Q.c.feature_id == feature_id, _Q.c.status == "waiting").scalar_subquery())
     concurrent = _exists(select(_QU.c.id).where(for_feature, _quota_subject(),
                                                 _QU.c.max_concurrent.is_not(None)))
+    booked = or_(
+        _exists(select(_R.c.id).where(_R.c.feature_id == feature_id,
+                                      _R.c.status.in_(("approved", "active")),
+                                      _R.c.ends_at > bindparam("now"))),
+        _exists(select(_H.c.id).where(_H.c.pool_id.in_(pools_of), _H.c.kind == "reservation",
+                                      _H.c.released_at.is_(None))))
     pool_join = _F.join(_P, and_(_P.c.feature_id == _F.c.id, _P.c.suspended.is_(False),
                                  _P.c.seats > 0), isouter=True)
     return (select(_F.c.id, _P.c.id, _P.c.expiry, _P.c.max_seats_per_lease,
                    _P.c.max_lease_hours, _P.c.lease_ttl_minutes, _P.c.seats, _O.c.suspended,
                    _O.c.eligible_from, _O.c.eligible_until, _O.c.code, blocked, waiting,
-                   concurrent)
+                   concurrent, booked)
             .select_from(pool_join).join(_O, _O.c.id == bindparam("org"))
             .where(_F.c.name == bindparam("feature")))
 
@@ -515,11 +530,11 @@ def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours:
     end = now + timedelta(hours=hours)
     conn = session.connection()
     rows = conn.execute(_PROBE, {"feature": feature_name, "user": who.id, "org": who.org_id,
-                                 "course": course, "now": now, "end": end}).all()
+                                 "course": course, "now": now, "end": end, "n": n}).all()
     if not rows or rows[0][1] is None:
         return None
     (feature_id, _, _, _, _, _, _, org_suspended, eligible_from, eligible_until, org_code,
-     blocked, waiting, concurrent) = rows[0]
+     blocked, waiting, concurrent, booked) = rows[0]
     day = policy.centre_day(now)
     if blocked or org_suspended or (eligible_from is not None and day < eligible_from) or (
             eligible_until is not None and day > eligible_until):
@@ -528,20 +543,32 @@ def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours:
                    key=lambda r: (r[2] is None, r[2] or date.max, r[1]))
     if not alive or n > max(r[3] for r in alive) or hours > max(r[4] for r in alive):
         return None
-    if concurrent:
+    if concurrent or booked:
         # As the general path: the feature's pools locked first, so two checkouts of one
-        # organisation cannot both pass its maximum (PostgreSQL).
+        # organisation cannot both pass its maximum, nor a booking be made meanwhile
+        # (PostgreSQL).
         seats.lock_pools(session, (r[1] for r in rows))
+    if concurrent:
         _check_concurrent(conn, who, org_code, course, feature_id, n)
     if waiting:
         raise SeatsUnavailable(
             f"{waiting} request(s) are queued for {feature_name}; join the queue",
             reason="queued", queue_length=waiting, feature=feature_name)
-    for _, pool_id, _, per_lease, max_hours, ttl, *_ in alive:
+    first_booking: Reservation | None = None
+    for _, pool_id, _, per_lease, max_hours, ttl, pool_seats, *_ in alive:
         if n > per_lease or hours > max_hours:
             continue
-        if conn.execute(_TAKE, {"pool": pool_id, "n": n}).first() is None:
+        taken = conn.execute(_TAKE, {"pool": pool_id, "n": n}).first()
+        if taken is None:
             continue
+        if booked:  # seats booked in the lease's window, and owed to running bookings
+            ahead = (policy.peak_booked(session, pool_id, now, end)
+                     + policy.owed_to_bookings(session, pool_id))
+            if taken[0] + ahead > pool_seats:
+                seats.give_back(session, pool_id, n)
+                if ahead and first_booking is None:
+                    first_booking = _first_booking(session, pool_id, now, end)
+                continue
         expires = min(end, now + timedelta(minutes=ttl))
         lease_id = conn.execute(_INSERT_LEASE, {
             "pool_id": pool_id, "user_id": who.id, "org_id": who.org_id, "course": course,
@@ -550,9 +577,7 @@ def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours:
         }).scalar_one()
         return LeaseInfo(lease_id, feature_name, pool_id, who.login, org_code, course, n,
                          "lease", host, False, now, expires, end, None, None)
-    total = sum(r[6] for r in alive)
-    raise SeatsUnavailable(f"all {total} seats of {feature_name} are in use; you can join the "
-                           f"queue", reason="full", feature=feature_name, seats=total)
+    _refuse(session, feature_id, feature_name, sum(r[6] for r in alive), first_booking, now)
 
 
 _RETURN_READ = (select(_L.c.pool_id, _L.c.user_id, _L.c.seats, _L.c.hold_id, _L.c.ended_at,

@@ -156,7 +156,7 @@ class _ThreadingEvent:
 
 def monitor(url: str, stop: Event, out: Any) -> None:
     """Read the counters and the lease/hold rows in one snapshot, again and again."""
-    engine = make_engine(url, pool=False)
+    engine = make_engine(url)
     snapshots = violations = 0
     sql = text("""
         SELECT p.id, p.seats, p.in_use,
@@ -165,14 +165,14 @@ def monitor(url: str, stop: Event, out: Any) -> None:
                COALESCE((SELECT SUM(h.seats) FROM holds h
                          WHERE h.pool_id = p.id AND h.released_at IS NULL), 0)
         FROM pools p""")
-    while not stop.is_set():
-        with engine.connect() as conn:
+    with engine.connect() as conn:  # one connection; one snapshot (transaction) per reading
+        while not stop.is_set():
             for _pid, seats, in_use, leased, held in conn.execute(sql):
                 if not (0 <= in_use <= seats and in_use == leased + held):
                     violations += 1
             conn.rollback()
-        snapshots += 1
-        time.sleep(0.01)
+            snapshots += 1
+            time.sleep(0.02)
     engine.dispose()
     out.put((snapshots, violations))
 
