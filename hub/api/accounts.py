@@ -17,6 +17,7 @@ from core.errors import InvalidInput, NotFound
 from hub import authorized_keys
 from hub.context import CallContext
 from hub.registry import ADMIN, ANY_USER, STAFF, rpc
+from licensing import suspensions
 
 #: the service account's authorized_keys file, when the centre is reached over SSH
 AUTHORIZED_KEYS_SETTING = "authorized_keys"
@@ -156,12 +157,16 @@ class AccountsApi:
 
     @rpc("admin.suspend_org", roles=ADMIN, write=True)
     def admin_suspend_org(self, ctx: CallContext, code: str, suspended: bool = True) -> OrgInfo:
+        """Suspend an organisation (its people's leases end, their queue entries and bookings
+        are dropped, each is notified) or lift the suspension."""
         org = accounts.get_org(ctx.session, code)
         before = _jsonable(accounts.org_info(org))
+        ended = asdict(suspensions.suspend_org(ctx.session, org, ctx.now, ctx.notify)) \
+            if suspended and not org.suspended else None
         org.suspended = suspended
         info = accounts.org_info(org)
         ctx.audit("org.suspend" if suspended else "org.unsuspend", code, before=before,
-                  after=_jsonable(info))
+                  after={**_jsonable(info), **({"ended": ended} if ended else {})})
         return info
 
     @rpc("admin.add_user", roles=ADMIN, write=True)
