@@ -8,6 +8,8 @@ Mapping from hub policy (see :func:`options_from_policy`):
 - an organisation's concurrent maximum on a feature -> ``GROUP org_x members...`` and
   ``MAX n feature GROUP org_x`` (MAX for a GROUP caps the whole group);
 - a user's concurrent maximum -> ``MAX n feature USER name``;
+- a course's concurrent maximum -> ``GROUP course_x members...`` (the people who use the
+  course's seats) and ``MAX n feature GROUP course_x``;
 - an active reservation -> ``RESERVE n feature USER name`` (or ``GROUP`` for an organisation);
   the sum of RESERVE lines for a feature may not exceed its seats;
 - a suspended user -> ``EXCLUDEALL USER name``; a suspended organisation -> ``EXCLUDEALL GROUP``;
@@ -120,6 +122,17 @@ class OrgQuota:
 
 
 @dataclass(frozen=True)
+class CourseQuota:
+    """A course's concurrent maximum on a feature; ``members`` are the people who use the
+    course's seats (FlexLM sees users, not courses)."""
+
+    course: str
+    members: tuple[str, ...]
+    feature: str
+    max_seats: int
+
+
+@dataclass(frozen=True)
 class UserQuota:
     user: str
     feature: str
@@ -136,14 +149,15 @@ class ActiveReservation:
     org: OrgMembers | None = None
 
 
-def group_name_for(org: str) -> str:
+def group_name_for(org: str, prefix: str = "org") -> str:
     """A stable options-file GROUP name for an organisation: ``org_`` + its name folded to
-    letters, digits and ``_`` (at most 64 characters)."""
+    letters, digits and ``_`` (at most 64 characters); ``course_`` + the code for a course."""
     slug = re.sub(r"[^A-Za-z0-9]+", "_", org).strip("_").lower() or "unnamed"
-    return f"org_{slug}"[:64]
+    return f"{prefix}_{slug}"[:64]
 
 
 def options_from_policy(*, quotas: Sequence[OrgQuota] = (), user_quotas: Sequence[UserQuota] = (),
+                        course_quotas: Sequence[CourseQuota] = (),
                         reservations: Sequence[ActiveReservation] = (),
                         suspended_users: Iterable[str] = (),
                         suspended_orgs: Sequence[OrgMembers] = (),
@@ -153,28 +167,43 @@ def options_from_policy(*, quotas: Sequence[OrgQuota] = (), user_quotas: Sequenc
                         report_log: str | None = None, debug_log: str | None = None,
                         comment: str | None = None) -> OptionsInput:
     """Turn the hub's quotas, active reservations, suspensions and eligibility into an
-    :class:`OptionsInput`. Organisations with no members produce no lines (nobody to cap)."""
+    :class:`OptionsInput`. Organisations with no members produce no lines (nobody to cap).
+    A course quota becomes ``GROUP course_x members...`` and ``MAX n feature GROUP course_x``;
+    a course nobody uses yet produces no lines."""
     groups: dict[str, Group] = {}
     owners: dict[str, str] = {}
 
-    def group_for(org: OrgMembers) -> str | None:
-        members = tuple(sorted({m for m in org.members if m}))
+    def add_group(kind: str, owner: str, given: Iterable[str]) -> str | None:
+        members = tuple(sorted({m for m in given if m}))
         if not members:
             return None
-        name = group_name_for(org.org)
-        if owners.setdefault(name, org.org) != org.org:
-            raise InvalidInput(f"organisations {owners[name]!r} and {org.org!r} fold to the same "
+        name = group_name_for(owner, kind)
+        if owners.setdefault(name, owner) != owner:
+            what = "organisations" if kind == "org" else "courses"
+            raise InvalidInput(f"{what} {owners[name]!r} and {owner!r} fold to the same "
                                f"GROUP name {name!r}; rename one")
         known = groups.get(name)
         merged = tuple(sorted(set(members) | set(known.members if known else ())))
         groups[name] = Group(name, merged)
         return name
 
+    def group_for(org: OrgMembers) -> str | None:
+        return add_group("org", org.org, org.members)
+
     max_rules: list[LimitRule] = []
-    for q in quotas:
-        g = group_for(q.org)
+    barred: list[AccessRule] = []  # a maximum of 0 seats: EXCLUDE (MAX needs a count >= 1)
+
+    def cap(g: str | None, feature: str, n: int) -> None:
         if g is not None:
-            max_rules.append(LimitRule(q.max_seats, q.feature, "GROUP", g))
+            if n > 0:
+                max_rules.append(LimitRule(n, feature, "GROUP", g))
+            else:
+                barred.append(AccessRule("GROUP", g, feature=feature))
+
+    for q in quotas:
+        cap(group_for(q.org), q.feature, q.max_seats)
+    for cq in course_quotas:
+        cap(add_group("course", cq.course, cq.members), cq.feature, cq.max_seats)
     max_rules.extend(LimitRule(q.max_seats, q.feature, "USER", q.user) for q in user_quotas)
     reserves: list[LimitRule] = []
     for r in reservations:
@@ -187,7 +216,7 @@ def options_from_policy(*, quotas: Sequence[OrgQuota] = (), user_quotas: Sequenc
                 reserves.append(LimitRule(r.seats, r.feature, "GROUP", g))
         elif r.user is not None:
             reserves.append(LimitRule(r.seats, r.feature, "USER", r.user))
-    excludes = [AccessRule("USER", u) for u in sorted(set(suspended_users))]
+    excludes = [*(AccessRule("USER", u) for u in sorted(set(suspended_users))), *barred]
     for org in suspended_orgs:
         g = group_for(org)
         if g is not None:
