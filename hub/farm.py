@@ -3,10 +3,15 @@
 ends — on success, failure, cancellation or crash.
 
 This is where the ``remote`` job system meets ``licensing``: neither imports the other. Hub
-methods (:mod:`hub.api.farm`) call :func:`submit` and :func:`cancel`; the worker calls
-:func:`dispatch` every tick, which hands waiting jobs their seats, retries hand-offs to a
-scheduler that was down, polls the scheduler in one batch, renews the leases of running jobs
-and concludes finished ones.
+methods (:mod:`hub.api.farm`) call :func:`submit` and :func:`cancel`. ``jobs.submit`` answers
+once the job is accepted — sealed, validated, within the user's limits, holding its licence
+seats (or waiting for them), committed as ``queued`` with the reason :data:`ACCEPTED` and no
+scheduler id; the process's :class:`FarmDispatcher`, woken by that commit, then hands it to
+the scheduler outside any transaction and records the scheduler's id. The worker calls
+:func:`dispatch` every tick, which hands waiting jobs their seats, hands off accepted jobs
+whose process died and retries hand-offs to a scheduler that was down (outside its
+transaction too), polls the scheduler in one batch, renews the leases of running jobs and
+concludes finished ones.
 
 The farm itself (:class:`Farm`) comes from the farm YAML named by the hub setting
 ``farm_config`` or ``$CHIPCOMMONS_FARM_CONFIG``; without one, the embedded default: the local
@@ -26,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,7 +39,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from core import claims
@@ -393,14 +399,35 @@ def enqueue(session: Session, farm: Farm, job: FarmJob, now: datetime,
                     notify or _notifier(session, now))
 
 
-def _try_submit(farm: Farm, spec: JobSpec) -> tuple[str | None, ChipError | None]:
-    """Submit to the scheduler; a refusal (e.g. Slurm down) is returned, not raised. A job
-    the scheduler already took (its process died before recording the id) is not submitted
-    twice: its id is taken from the workspace."""
+Finish = Callable[[], str]
+Started = tuple[JobSpec, "Finish | ChipError"]
+
+
+def _start(farm: Farm, spec: JobSpec) -> Finish | ChipError:
+    """Begin the submission (Slurm: sbatch starts and runs on while the caller goes on); a
+    refusal is returned, not raised. A job the scheduler already took (its process died
+    before recording the id) is not submitted twice: its id is taken from the workspace."""
     try:
-        return farm.scheduler.submitted(spec.workspace) or farm.scheduler.submit(spec), None
+        done = farm.scheduler.submitted(spec.workspace)
+        if done is not None:
+            return lambda: done
+        return farm.scheduler.start_submit(spec)
+    except ChipError as exc:
+        return exc
+
+
+def _finish(started: Finish | ChipError) -> tuple[str | None, ChipError | None]:
+    """Wait for the scheduler's answer: its id, or why not (e.g. Slurm down)."""
+    if isinstance(started, ChipError):
+        return None, started
+    try:
+        return started(), None
     except ChipError as exc:
         return None, exc
+
+
+def _try_submit(farm: Farm, spec: JobSpec) -> tuple[str | None, ChipError | None]:
+    return _finish(_start(farm, spec))
 
 
 def accept(session: Session, job: FarmJob, now: datetime) -> None:
@@ -473,8 +500,10 @@ def _record_queued(session: Session, farm: Farm, job_id: int, sched_id: str,
 
 
 def hand_off(hub: Any, job_ids: Sequence[int], *, parallel: int = 1,
-             known: dict[int, FarmJob] | None = None, probe_first: bool = False) -> int:
-    """Give accepted jobs to the scheduler. ``known`` jobs (:func:`snapshot` s taken when they
+             known: dict[int, FarmJob] | None = None, probe_first: bool = False,
+             started: dict[int, Started] | None = None) -> int:
+    """Give accepted jobs to the scheduler. ``started`` jobs are already on their way (their
+    submissions only need their answers); ``known`` jobs (:func:`snapshot` s taken when they
     were accepted) are not read again unless they hold leases; the rest are read in one short
     transaction. The scheduler is called outside any transaction (``parallel`` submissions at
     once) and the answers are recorded in one more; a job cancelled meanwhile is taken back
@@ -482,10 +511,12 @@ def hand_off(hub: Any, job_ids: Sequence[int], *, parallel: int = 1,
     farm = farm_for(hub)
     now = hub.clock()
     known = known or {}
-    specs: dict[int, JobSpec] = {}
+    started = started or {}
+    specs: dict[int, JobSpec] = {job_id: spec for job_id, (spec, _) in started.items()}
     refused: dict[int, ChipError] = {}
-    to_read = [i for i in job_ids if i not in known or known[i].lease_ids]
-    for job_id in job_ids:
+    rest = [i for i in job_ids if i not in started]
+    to_read = [i for i in rest if i not in known or known[i].lease_ids]
+    for job_id in rest:
         job = known.get(job_id)
         if job is not None and not job.lease_ids and _waits_for_hand_off(job):
             specs[job_id] = _spec(None, farm, job, now)
@@ -500,11 +531,18 @@ def hand_off(hub: Any, job_ids: Sequence[int], *, parallel: int = 1,
                     refused[job.id] = exc
     if not specs and not refused:
         return 0
-    answers = _submit_all(farm, specs, parallel, probe_first=probe_first)
+    answers = {job_id: _finish(begun) for job_id, (_spec_, begun) in started.items()}
+    answers |= _submit_all(farm, {i: sp for i, sp in specs.items() if i not in started},
+                           parallel, probe_first=probe_first)
     answers.update({job_id: (None, exc) for job_id, exc in refused.items()})
     handed = 0
     now = hub.clock()
     with transaction(hub.sessions) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # No wait for the WAL flush: a record lost in a database crash is found again
+            # (the worker hands the job off after the grace; Slurm's id is adopted from the
+            # workspace, the local scheduler's submit is idempotent), never run twice.
+            session.execute(text("SET LOCAL synchronous_commit TO OFF"))
         others = []
         for job_id, (sched_id, _error) in answers.items():
             if sched_id is None:
@@ -526,19 +564,22 @@ def hand_off(hub: Any, job_ids: Sequence[int], *, parallel: int = 1,
 DISPATCH_PARALLEL = 4   # sbatch calls at once
 DISPATCH_BATCH = 32     # jobs read and recorded per transaction
 DISPATCH_IDLE_SECONDS = 10.0  # the dispatcher's thread ends after this long without work
+RECORDED_KEPT = 10_000  # hand-off times kept for recorded_at()
 
 
 class FarmDispatcher:
-    """Hands accepted jobs to the scheduler in this process, at once.
+    """Hands accepted jobs to the scheduler from this process, at once.
 
-    :meth:`wake` is called right after a submission commits; the dispatcher's thread takes
-    every job woken so far, in batches, and runs :func:`hand_off` on them. The thread waits for
-    the next wake-up (no polling) and ends after :data:`DISPATCH_IDLE_SECONDS` without work;
-    it is started again by the next wake-up. A process that exits (the ``serve`` of a closed
-    connection) first finishes the hand-offs it owes (an ``atexit`` hook waits for them). A job
-    whose process died before handing it off is handed off by the worker once it has been
-    accepted for :data:`HANDOFF_GRACE_SECONDS`; one that the scheduler refused as unavailable
-    is retried by every worker tick, its reason shown.
+    :meth:`wake` is called right after a submission commits. For a job that holds no leases it
+    starts the scheduler's submission there and then (Slurm: ``sbatch`` runs while the caller
+    returns); the dispatcher's thread collects the answers, and hands off any other job woken,
+    in batches (:func:`hand_off`), recording the ids in one transaction per batch. The thread
+    waits for the next wake-up (no polling) and ends after :data:`DISPATCH_IDLE_SECONDS`
+    without work; the next wake-up starts it again. A process that exits (the ``serve`` of a
+    closed connection) first finishes the hand-offs it owes (an ``atexit`` hook waits for
+    them). A job whose process died before handing it off is handed off by the worker once it
+    has been accepted for :data:`HANDOFF_GRACE_SECONDS`; one that the scheduler refused as
+    unavailable is retried by every worker tick, its reason shown.
     """
 
     def __init__(self, hub: Any, *, parallel: int = DISPATCH_PARALLEL,
@@ -550,20 +591,40 @@ class FarmDispatcher:
         self._cond = threading.Condition()
         self._pending: list[int] = []
         self._known: dict[int, FarmJob] = {}
+        self._started: dict[int, Started] = {}
         self._unfinished: set[int] = set()
+        self._recorded: dict[int, float] = {}
         self._thread: threading.Thread | None = None
+
+    def _start(self, job: FarmJob) -> Started | None:
+        if job.lease_ids or not _waits_for_hand_off(job):
+            return None  # lease tokens are read in the dispatcher's own transaction
+        try:
+            farm = farm_for(self.hub)
+            spec = _spec(None, farm, job, self.hub.clock())
+        except Exception:  # the dispatcher's thread tries again
+            log.exception("farm: job %s could not be prepared for the scheduler", job.id)
+            return None
+        return spec, _start(farm, spec)
 
     def wake(self, *jobs: int | FarmJob) -> None:
         """Queue these accepted jobs (ids, or :func:`snapshot` s taken at acceptance) for the
-        scheduler and wake the thread (or start it)."""
+        scheduler, starting the submission of each snapshot without leases at once, and wake
+        the thread (or start it)."""
         with self._cond:
-            for job in jobs:
-                job_id = job if isinstance(job, int) else job.id
-                if not isinstance(job, int):
-                    self._known[job_id] = job
-                if job_id not in self._unfinished:
-                    self._unfinished.add(job_id)
-                    self._pending.append(job_id)
+            fresh = [job for job in jobs
+                     if (job if isinstance(job, int) else job.id) not in self._unfinished]
+            self._unfinished.update(job if isinstance(job, int) else job.id for job in fresh)
+        started = {job.id: begun for job in fresh
+                   if isinstance(job, FarmJob) and (begun := self._start(job))}
+        with self._cond:
+            self._started.update(started)
+            for job in fresh:
+                if isinstance(job, int):
+                    self._pending.append(job)
+                else:
+                    self._known[job.id] = job
+                    self._pending.append(job.id)
             if not self._pending:
                 return
             if self._thread is None:
@@ -583,13 +644,19 @@ class FarmDispatcher:
                 lambda: not (self._unfinished & wanted if wanted else self._unfinished),
                 timeout)
 
+    def recorded_at(self, job_id: int) -> float | None:
+        """When (``time.perf_counter``) the job's hand-off was committed, for the recent
+        jobs of this process (benchmarks measure submit → scheduler id with it)."""
+        with self._cond:
+            return self._recorded.get(job_id)
+
     def finish(self, timeout: float = 120.0) -> None:
         """Wait for the hand-offs still owed (at exit, so no accepted job is left behind)."""
         if not self.wait(timeout=timeout):
             log.warning("farm: jobs %s were not handed off before exit; the worker will",
                         sorted(self._unfinished))
 
-    def _take(self) -> tuple[list[int], dict[int, FarmJob]]:
+    def _take(self) -> tuple[list[int], dict[int, FarmJob], dict[int, Started]]:
         """The next batch; an empty one once idle for too long (the thread then ends)."""
         with self._cond:
             if not self._pending:
@@ -598,20 +665,26 @@ class FarmDispatcher:
             if not ids:
                 self._thread = None
                 atexit.unregister(self.finish)
-            return ids, {i: self._known.pop(i) for i in ids if i in self._known}
+            return (ids, {i: self._known.pop(i) for i in ids if i in self._known},
+                    {i: self._started.pop(i) for i in ids if i in self._started})
 
     def _run(self) -> None:
         while True:
-            ids, known = self._take()
+            ids, known, started = self._take()
             if not ids:
                 return
             try:
-                hand_off(self.hub, ids, parallel=self.parallel, known=known)
+                hand_off(self.hub, ids, parallel=self.parallel, known=known, started=started)
             except Exception:  # the worker retries what was not handed off
                 log.exception("farm: jobs %s could not be handed to the scheduler", ids)
             finally:
+                at = time.perf_counter()
                 with self._cond:
                     self._unfinished.difference_update(ids)
+                    for job_id in ids:
+                        self._recorded[job_id] = at
+                    while len(self._recorded) > RECORDED_KEPT:
+                        del self._recorded[next(iter(self._recorded))]
                     self._cond.notify_all()
 
 
@@ -817,26 +890,41 @@ def dispatch(hub: Any, now: datetime | None = None) -> int:
             except Exception:  # one bad job must not stop the farm
                 log.exception("farm: job %s could not be dispatched", job.id)
             changed += job.state != before
-        handed = [j for j in jobs if j.sched_id and j.sched_kind == farm.scheduler.kind and
-                  j.state in (JobState.QUEUED.value, JobState.RUNNING.value)]
-        if handed:
-            refs = {j.sched_id: JobRef(j.sched_id, farm.workspace(j).path) for j in handed
-                    if j.sched_id}
-            states = farm.scheduler.poll(list(refs.values()))
-            for job in handed:
-                st = states.get(job.sched_id or "")
-                if st is None:
-                    continue
-                before = job.state
-                try:
-                    with session.begin_nested():
-                        _apply(session, farm, job, st, now, notify)
-                except Exception:
-                    log.exception("farm: job %s could not be updated", job.id)
-                changed += job.state != before
-        owed = [j.id for j in jobs if _waits_for_hand_off(j) and not _being_handed(j, now)]
-    if owed:  # the scheduler is called outside the transaction
+        handed = {j.id: JobRef(j.sched_id, farm.workspace(j).path) for j in jobs
+                  if j.sched_id and j.sched_kind == farm.scheduler.kind and
+                  j.state in (JobState.QUEUED.value, JobState.RUNNING.value)}
+    # the scheduler is asked outside any transaction (squeue may take a while)
+    states = farm.scheduler.poll(list(handed.values())) if handed else {}
+    if states:
+        changed += _apply_states(hub, farm, handed, states, now)
+    with transaction(hub.sessions, write=False) as session:
+        owed = [j.id for j in service.active_jobs(session, frozenset({JobState.QUEUED}))
+                if _waits_for_hand_off(j) and not _being_handed(j, now)]
+    if owed:
         hand_off(hub, owed, parallel=dispatch_parallel(hub), probe_first=True)
+    return changed
+
+
+def _apply_states(hub: Any, farm: Farm, handed: dict[int, JobRef],
+                  states: dict[str, SchedStatus], now: datetime) -> int:
+    """Record what the scheduler said about the jobs handed to it, in one transaction (a job
+    cancelled or re-submitted since the poll is left alone)."""
+    changed = 0
+    with transaction(hub.sessions) as session:
+        notify = _notifier(session, now)
+        for job in _handed_jobs(session, list(handed), lock=True):
+            ref = handed[job.id]
+            st = states.get(ref.sched_id)
+            if st is None or job.sched_id != ref.sched_id or job.state not in (
+                    JobState.QUEUED.value, JobState.RUNNING.value):
+                continue
+            before = job.state
+            try:
+                with session.begin_nested():
+                    _apply(session, farm, job, st, now, notify)
+            except Exception:
+                log.exception("farm: job %s could not be updated", job.id)
+            changed += job.state != before
     return changed
 
 

@@ -12,7 +12,7 @@ import os
 import shlex
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -153,6 +153,13 @@ class Scheduler(ABC):
     @abstractmethod
     def submit(self, spec: JobSpec) -> str:
         """Hand the job over; return the scheduler's id for it."""
+
+    def start_submit(self, spec: JobSpec) -> Callable[[], str]:
+        """Begin handing the job over and return what finishes it: a call that waits for the
+        scheduler's answer and returns its id. Schedulers that can start a submission without
+        waiting (Slurm: ``sbatch`` runs while the caller goes on) override this; the default
+        does the whole submission in the returned call. Errors may come from either."""
+        return lambda: self.submit(spec)
 
     def submitted(self, ws: Workspace) -> str | None:
         """The id of this workspace's job if the scheduler already took it (a hand-off whose

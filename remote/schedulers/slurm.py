@@ -17,7 +17,7 @@ import math
 import os
 import re
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -138,12 +138,40 @@ class SlurmScheduler(Scheduler):
     # --- the interface -------------------------------------------------------------------
 
     def submit(self, spec: JobSpec) -> str:
+        return self.start_submit(spec)()
+
+    def start_submit(self, spec: JobSpec) -> Callable[[], str]:
+        """Write the job file and batch script and start ``sbatch``; the returned call waits
+        for its answer (at most the command timeout) and returns the Slurm job id."""
         self.prepare(spec)
         ws = spec.workspace
         script = ws.path / "job.sbatch"
         script.write_text(wrapper_script(ws, self.python))
         script.chmod(0o700)
-        proc = self._run(self.sbatch_argv(spec, script))
+        argv = self.sbatch_argv(spec, script)
+        env = env_with({"SLURM_CONF": self.slurm_conf} if self.slurm_conf else {})
+        try:
+            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, env=env)
+        except FileNotFoundError as exc:
+            raise SchedulerUnavailable(f"{argv[0]} not found: is Slurm installed here?",
+                                       command=argv[0]) from exc
+
+        def finish() -> str:
+            try:
+                out, err = proc.communicate(timeout=self.timeout)
+            except subprocess.TimeoutExpired as exc:
+                proc.kill()
+                proc.communicate()
+                raise SchedulerUnavailable(f"sbatch did not answer within {self.timeout:g} s",
+                                           command="sbatch") from exc
+            return self._submitted_as(ws, subprocess.CompletedProcess(argv, proc.returncode,
+                                                                      out, err))
+
+        return finish
+
+    def _submitted_as(self, ws: Workspace, proc: subprocess.CompletedProcess[str]) -> str:
+        """The job id in sbatch's answer (kept in the workspace), or why there is none."""
         if proc.returncode != 0:
             err = self._error_line(proc)
             if _UNREACHABLE.search(proc.stderr or ""):
