@@ -22,7 +22,10 @@ weight-stationary) on a transformer block's six GEMM layers
   the CPU.
 
 Runs alternate (direct, farm, direct, farm, ...); the table shows medians and their ratio, and
-where the farm's extra time goes (medians of each part, from the job's own timestamps).
+where the farm's extra time goes (medians of each part, from the job's own timestamps). On a
+shared machine wall times swing with the load, so CPU times are shown too: the direct run's
+from rusage, the farm's as its job's whole process tree re-run under ``perf stat`` (when perf
+is installed) plus the hub process's own CPU during the real run.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -52,6 +56,7 @@ from hub.farm import farm_for, forget_farm  # noqa: E402
 from remote.backends.scalesim.runner import find_scalesim_python  # noqa: E402
 from remote.backends.scalesim.topology import write_layout_header  # noqa: E402
 from remote.jobs.service import workspace_name  # noqa: E402
+from remote.sandbox import package_root  # noqa: E402
 from remote.schedulers import JobRef  # noqa: E402
 
 CONFIG = REPO / "resources" / "scalesim" / "npu_16x16_ws.cfg"
@@ -78,18 +83,55 @@ def _kind(topology: Path) -> str:
         else "conv"
 
 
-def run_direct(config: Path, topology: Path, outdir: Path) -> float:
-    """SCALE-Sim directly in a fresh process of its interpreter; wall milliseconds."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_direct(config: Path, topology: Path, outdir: Path) -> tuple[float, float]:
+    """SCALE-Sim directly in a fresh process of its interpreter: (wall, CPU) milliseconds."""
     layout = outdir / "layout.csv"
     outdir.mkdir(parents=True, exist_ok=True)
     write_layout_header(layout)
     env = {**os.environ, **THREADS}
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     subprocess.run([find_scalesim_python(), "-c", DIRECT, str(config), str(topology),
                     str(layout), str(outdir), _kind(topology)], env=env, check=True,
                    stdout=subprocess.DEVNULL, timeout=1800,
                    start_new_session=True)  # as the backend starts it (its own autogroup)
-    return _ms(t0)
+    return _ms(t0), (_children_cpu() - cpu0) * 1000
+
+
+def job_tree_cpu(ws: Path) -> float | None:
+    """CPU milliseconds of a finished job's whole process tree (wrapper, bwrap, runner,
+    SCALE-Sim), by running its wrapper again under ``perf stat`` (task-clock follows every
+    child, also inside the sandbox's namespaces, where rusage is lost with bwrap's init).
+    None without perf. Unlike wall time, CPU time hardly depends on the machine's load."""
+    perf = shutil.which("perf")
+    if perf is None:
+        return None
+    for name in ("status.json", "wrapper.pid", "sandbox.uid"):
+        (ws / name).unlink(missing_ok=True)
+    for folder in (ws / "work", ws / "out"):
+        for entry in folder.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    report = ws.parent / f"{ws.name}.perf"
+    subprocess.run([perf, "stat", "-e", "task-clock", "-x", ",", "-o", str(report), "--",
+                    sys.executable, "-m", "remote.sandbox", "run", str(ws)],
+                   env={**os.environ, "PYTHONPATH": str(package_root())}, cwd=ws, check=True,
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=1800, start_new_session=True)
+    if json.loads((ws / "status.json").read_text(encoding="utf-8"))["outcome"] != "success":
+        raise RuntimeError(f"the re-run of {ws.name} did not succeed")
+    for line in report.read_text(encoding="utf-8").splitlines():
+        fields = line.split(",")
+        if len(fields) > 2 and fields[2].startswith("task-clock"):
+            return float(fields[0])
+    return None
 
 
 def _own_cpu() -> float:
@@ -102,8 +144,9 @@ def _stamp(text: str) -> float:
     return datetime.fromisoformat(text).timestamp()
 
 
-def _farm_scalesim(hub: Hub, cfg: Path, topo: Path) -> dict[str, float]:
-    """Submit → succeeded through the farm (inputs uploaded beforehand); the parts in ms."""
+def _farm_scalesim(hub: Hub, cfg: Path, topo: Path) -> dict[str, Any]:
+    """Submit → succeeded through the farm (inputs uploaded beforehand); the parts in ms and
+    the job's workspace (``ws``)."""
     client = LocalHub(hub, "demo.student")
     farm = farm_for(hub)
     try:
@@ -134,7 +177,7 @@ def _farm_scalesim(hub: Hub, cfg: Path, topo: Path) -> dict[str, float]:
     status = json.loads((ws / "status.json").read_text(encoding="utf-8"))
     started, ended = _stamp(status["started"]), _stamp(status["ended"])
     backend = (inside or 0.0) * 1000
-    return {"total": total, "submit": submitted,
+    return {"total": total, "submit": submitted, "ws": ws,
             "start": (started - wall0) * 1000 - submitted,
             "sandbox": (ended - started) * 1000 - backend,
             "backend": backend,
@@ -160,14 +203,23 @@ def bench_scalesim(tmp: Path, repeats: int = 5, config: Path = CONFIG,
     root.chmod(0o711)
     hub = _centre(tmp, root)
     direct: list[float] = []
+    direct_cpu: list[float] = []
+    farm_cpu: list[float] = []
     parts: dict[str, list[float]] = {}
     try:
         _farm_scalesim(hub, config, topology)  # warm up: the farm, page cache, .pyc files
         run_direct(config, topology, tmp / "direct-warm")
         for i in range(repeats):
-            direct.append(run_direct(config, topology, tmp / f"direct-{i}"))
-            for key, value in _farm_scalesim(hub, config, topology).items():
-                parts.setdefault(key, []).append(value)
+            wall, cpu = run_direct(config, topology, tmp / f"direct-{i}")
+            direct.append(wall)
+            direct_cpu.append(cpu)
+            run = _farm_scalesim(hub, config, topology)
+            for key, value in run.items():
+                if key != "ws":
+                    parts.setdefault(key, []).append(value)
+            tree = job_tree_cpu(run["ws"])
+            if tree is not None:
+                farm_cpu.append(tree + run["hub_cpu"])
     finally:
         hub.engine.dispose()
         shutil.rmtree(root, ignore_errors=True)
@@ -176,7 +228,7 @@ def bench_scalesim(tmp: Path, repeats: int = 5, config: Path = CONFIG,
     f = med["total"]
     ratios = sorted(t / s for t, s in zip(parts["total"], direct, strict=True))
     what = f"{topology.stem} on {config.stem}"
-    return [
+    rows = [
         (f"SCALE-Sim directly ({what}), median of {repeats}", d,
          f"min {min(direct):.0f}, max {max(direct):.0f}"),
         ("SCALE-Sim through the farm (submit → succeeded), median", f,
@@ -189,6 +241,14 @@ def bench_scalesim(tmp: Path, repeats: int = 5, config: Path = CONFIG,
         ("hub process CPU during a farm run (submit to concluded)", med["hub_cpu"],
          "the waiting itself costs no CPU (no polling)"),
     ]
+    if farm_cpu:
+        dc, fc = statistics.median(direct_cpu), statistics.median(farm_cpu)
+        rows += [
+            ("CPU time: SCALE-Sim directly, median", dc, ""),
+            ("CPU time: the farm (job's processes + hub), median", fc,
+             f"{fc / dc:.3f}x, +{fc - dc:.0f} ms per job (hardly load-dependent)"),
+        ]
+    return rows
 
 
 def print_rows(rows: list[Row]) -> None:
