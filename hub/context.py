@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -33,13 +34,32 @@ class Actor:
         return bool(self.roles.intersection(roles))
 
 
-@dataclass
 class CallContext:
-    actor: Actor
-    session: Session
-    now: datetime
-    request_id: str | None = None
-    pending_events: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    """What a method gets besides its parameters: the caller, the call's clock reading, its
+    request id, and its transaction as ``session`` — opened on first use when the hub passes
+    ``open_session`` instead of a session (read calls), so a method that never touches the
+    database costs no transaction."""
+
+    __slots__ = ("_open_session", "_session", "actor", "now", "pending_events", "request_id")
+
+    def __init__(self, actor: Actor, now: datetime, *, session: Session | None = None,
+                 request_id: str | None = None,
+                 open_session: Callable[[], Session] | None = None) -> None:
+        if (session is None) == (open_session is None):
+            raise TypeError("give a session or a way to open one")
+        self.actor = actor
+        self.now = now
+        self.request_id = request_id
+        self.pending_events: list[tuple[int, str, dict[str, Any]]] = []
+        self._session = session
+        self._open_session = open_session
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            assert self._open_session is not None
+            self._session = self._open_session()
+        return self._session
 
     def audit(self, action: str, target: str = "", *, before: dict[str, Any] | None = None,
               after: dict[str, Any] | None = None) -> None:

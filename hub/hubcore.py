@@ -7,6 +7,7 @@ the method itself.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -93,14 +94,14 @@ class HubCore:
 
     def _authenticate(self, session: Session, login: str) -> Actor:
         """Who is calling (see :meth:`_identify`)."""
-        return self._identify(session, login)[0]
+        return self._identify(_dbapi(session), login)[0]
 
-    def _identify(self, session: Session, login: str, *, key: str | None = None,
+    def _identify(self, connection: Any, login: str, *, key: str | None = None,
                   request_id: str | None = None) -> tuple[Actor, str | None]:
-        """Who is calling, read in the call's own transaction: one query for the user, their
-        organisation and roles, whether ``key`` is still active and whether ``request_id`` was
-        already used (the method it was used for, else None). No ORM objects."""
-        rows = self._caller_query().run(session, login, key, request_id)
+        """Who is calling, read on ``connection`` (a DBAPI connection): one query for the user,
+        their organisation and roles, whether ``key`` is still active and whether
+        ``request_id`` was already used (the method it was used for, else None). No ORM."""
+        rows = self._caller_query().run(connection, login, key, request_id)
         if not rows:
             raise Unauthenticated(f"user {login!r} is not known to this centre", user=login)
         user_id, disabled, org_id, org_code, org_kind = rows[0][:5]
@@ -121,17 +122,15 @@ class HubCore:
 
     def _call(self, login: str, spec: MethodSpec, params: dict[str, Any],
               request_id: str | None, key: str | None) -> Any:
-        replayable = spec.write and request_id is not None
-        with transaction(self.sessions, write=spec.write) as session:
-            actor, used_for = self._identify(session, login, key=key,
+        if not spec.write:
+            return self._read(login, spec, params, key)
+        replayable = request_id is not None
+        with transaction(self.sessions, write=True) as session:
+            # In the write transaction, so a user disabled (or a key revoked) concurrently is
+            # either seen here or committed after this call.
+            actor, used_for = self._identify(_dbapi(session), login, key=key,
                                              request_id=request_id if replayable else None)
-            if not actor.roles & spec.roles:
-                raise Forbidden(f"{spec.name} is not allowed for your role "
-                                f"({', '.join(sorted(actor.roles))})", method=spec.name)
-            try:
-                args = spec.params.model_validate(params)
-            except ValidationError as exc:
-                raise InvalidInput(_describe(exc), errors=_errors(exc)) from exc
+            args = _admit(actor, spec, params)
             if used_for is not None:
                 if used_for != spec.name:
                     raise InvalidInput("request id reused for a different call")
@@ -139,8 +138,8 @@ class HubCore:
                     RequestRecord.user_id == actor.user_id,
                     RequestRecord.request_id == request_id))
             now = self.clock()
-            ctx = CallContext(actor=actor, session=session, now=now, request_id=request_id)
-            result = getattr(self, spec.attr)(ctx, **dict(args))
+            ctx = CallContext(actor, now, session=session, request_id=request_id)
+            result = getattr(self, spec.attr)(ctx, **args)
             encoded = spec.result.dump_python(result, mode="json")
             if replayable:
                 # One INSERT, no ORM unit of work. A copy of this request that raced us and
@@ -149,6 +148,42 @@ class HubCore:
                     "user_id": actor.user_id, "request_id": request_id, "method": spec.name,
                     "result": encoded, "created_at": now})
             return encoded
+
+
+    def _read(self, login: str, spec: MethodSpec, params: dict[str, Any],
+              key: str | None) -> Any:
+        """A read call: the caller is checked with one statement on a pooled connection; the
+        method's transaction opens only if it uses ``ctx.session`` (``system.ping`` does not)."""
+        raw = self.engine.raw_connection()
+        try:
+            actor = self._identify(raw.dbapi_connection, login, key=key)[0]
+        finally:
+            raw.close()
+        args = _admit(actor, spec, params)
+        with contextlib.ExitStack() as stack:
+            def open_session() -> Session:
+                return stack.enter_context(transaction(self.sessions, write=False))
+
+            ctx = CallContext(actor, self.clock(), open_session=open_session)
+            result = getattr(self, spec.attr)(ctx, **args)
+            return spec.result.dump_python(result, mode="json")
+
+
+def _admit(actor: Actor, spec: MethodSpec, params: dict[str, Any]) -> dict[str, Any]:
+    """The role check, then the parameters: the method's keyword arguments."""
+    if not actor.roles & spec.roles:
+        raise Forbidden(f"{spec.name} is not allowed for your role "
+                        f"({', '.join(sorted(actor.roles))})", method=spec.name)
+    try:
+        args = spec.params.model_validate(params)
+    except ValidationError as exc:
+        raise InvalidInput(_describe(exc), errors=_errors(exc)) from exc
+    return dict(args)
+
+
+def _dbapi(session: Session) -> Any:
+    """The DBAPI connection under ``session``'s transaction (beginning it if need be)."""
+    return session.connection().connection.dbapi_connection
 
 
 _RECORD_INSERT = insert(RequestRecord)
@@ -169,12 +204,12 @@ class _CallerQuery:
                     compiled.string, list(positions) if positions is not None else None)
         self.unavailable: type[Exception] = dialect.loaded_dbapi.OperationalError
 
-    def run(self, session: Session, login: str, key: str | None,
+    def run(self, connection: Any, login: str, key: str | None,
             request_id: str | None) -> list[Any]:
         sql, positions = self.sql[key is not None, request_id is not None]
         values = {"login": login, "key": key, "request_id": request_id}
         params: Any = (values if positions is None else tuple(values[p] for p in positions))
-        cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = connection.cursor()
         try:
             cursor.execute(sql, params)
             rows = list(cursor.fetchall())
