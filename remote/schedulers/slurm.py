@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import select
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -158,13 +159,12 @@ class SlurmScheduler(Scheduler):
                                        command=argv[0]) from exc
 
         def finish() -> str:
-            try:
-                out, err = proc.communicate(timeout=self.timeout)
-            except subprocess.TimeoutExpired as exc:
+            if not _exited_within(proc, self.timeout):
                 proc.kill()
                 proc.communicate()
                 raise SchedulerUnavailable(f"sbatch did not answer within {self.timeout:g} s",
-                                           command="sbatch") from exc
+                                           command="sbatch")
+            out, err = proc.communicate()  # it has ended: no wait beyond reading its pipes
             return self._submitted_as(ws, subprocess.CompletedProcess(argv, proc.returncode,
                                                                       out, err))
 
@@ -274,6 +274,25 @@ class SlurmScheduler(Scheduler):
                 continue
             out.append(RecoveredJob(ref, self._state_of(ref, row[:4])))
         return out
+
+
+def _exited_within(proc: subprocess.Popen[str], timeout: float) -> bool:
+    """Whether the process ends within ``timeout`` seconds, woken the moment it does (a
+    pidfd; ``Popen.wait`` with a timeout polls with growing sleeps instead). sbatch's answer
+    is far smaller than a pipe's buffer, so it never blocks on its output meanwhile."""
+    try:
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):  # no pidfd here: poll
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+    try:
+        readable, _, _ = select.select([fd], [], [], timeout)
+    finally:
+        os.close(fd)
+    return bool(readable)
 
 
 def _seconds_since(slurm_time: str) -> float:
