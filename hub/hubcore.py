@@ -144,7 +144,7 @@ class HubCore:
             if replayable:
                 # One INSERT, no ORM unit of work. A copy of this request that raced us and
                 # committed first makes it fail; call() then answers with that copy's result.
-                session.execute(_RECORD_INSERT, {
+                session.connection().execute(_RECORD_INSERT, {
                     "user_id": actor.user_id, "request_id": request_id, "method": spec.name,
                     "result": encoded, "created_at": now})
             return encoded
@@ -186,7 +186,8 @@ def _dbapi(session: Session) -> Any:
     return session.connection().connection.dbapi_connection
 
 
-_RECORD_INSERT = insert(RequestRecord)
+# Core, on the table: no ORM flush or identity map for the record.
+_RECORD_INSERT = insert(RequestRecord.metadata.tables[RequestRecord.__tablename__])
 
 
 class _CallerQuery:
