@@ -324,7 +324,7 @@ class RecordProxyModel(QAbstractProxyModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[int] = []  # proxy row -> source row
-        self._pos_cache: dict[int, int] | None = None  # source row -> proxy row, on demand
+        self._pos_cache: list[int] | None = None  # source row -> proxy row, on demand
         self._needle = ""
         self._sort_column = -1
         self._order = Qt.SortOrder.AscendingOrder
@@ -390,10 +390,23 @@ class RecordProxyModel(QAbstractProxyModel):
 
     # -- mapping ----------------------------------------------------------------------------------
 
-    def _positions(self) -> dict[int, int]:
+    def _positions(self) -> list[int]:
+        """Source row -> proxy row (-1: filtered out), built in one numpy step on demand."""
         if self._pos_cache is None:
-            self._pos_cache = {s: p for p, s in enumerate(self._rows)}
+            import numpy as np
+
+            model = self.sourceModel()
+            rows = self._rows
+            n = max(model.rowCount() if model is not None else 0, max(rows, default=-1) + 1)
+            inverse = np.full(n, -1, dtype=np.int64)
+            inverse[np.asarray(rows, dtype=np.int64)] = np.arange(len(rows), dtype=np.int64)
+            self._pos_cache = inverse.tolist()
         return self._pos_cache
+
+    def _place(self, source_row: int) -> int | None:
+        positions = self._positions()
+        place = positions[source_row] if 0 <= source_row < len(positions) else -1
+        return place if place >= 0 else None
 
     def _accepts(self, source_row: int) -> bool:
         return not self._needle or self._needle in self.source().haystack(source_row)
@@ -466,9 +479,8 @@ class RecordProxyModel(QAbstractProxyModel):
         self._pos_cache = None
 
     def _about_to_remove(self, parent: QModelIndex, first: int, last: int) -> None:
-        positions = self._positions()
-        doomed = sorted((positions[s] for s in range(first, last + 1) if s in positions),
-                        reverse=True)
+        places = (self._place(s) for s in range(first, last + 1))
+        doomed = sorted((p for p in places if p is not None), reverse=True)
         for place in doomed:
             self.beginRemoveRows(QModelIndex(), place, place)
             del self._rows[place]
@@ -485,7 +497,7 @@ class RecordProxyModel(QAbstractProxyModel):
         self._keys = None
         self._order_fresh = False
         for source_row in range(top_left.row(), bottom_right.row() + 1):
-            place = self._positions().get(source_row)
+            place = self._place(source_row)
             if place is not None:
                 self.dataChanged.emit(self.index(place, top_left.column()),
                                       self.index(place, bottom_right.column()))
@@ -510,7 +522,7 @@ class RecordProxyModel(QAbstractProxyModel):
     def mapFromSource(self, source: AnyIndex) -> QModelIndex:
         if not source.isValid():
             return QModelIndex()
-        place = self._positions().get(source.row())
+        place = self._place(source.row())
         return QModelIndex() if place is None else self.index(place, source.column())
 
     def index(self, row: int, column: int,
