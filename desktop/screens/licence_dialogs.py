@@ -137,7 +137,7 @@ class _SeatRequestDialog(FormDialog):
         self.hours.setRange(0.25, 168.0)
         self.hours.setSingleStep(0.5)
         self.hours.setValue(2.0)
-        self.hours.setSuffix(" h")
+        self.hours.setSuffix(translate("SeatRequest", " h"))
         self.form.form.addRow(self.status)
         self.form.add("seats", translate("SeatRequest", "Seats"), self.seats, self._check_seats)
         self.form.add("hours", translate("SeatRequest", "Hours"), self.hours)

@@ -2304,6 +2304,10 @@ Join the queue? You are notified when a seat is held for you.</source>
 <context>
     <name>SeatRequest</name>
     <message>
+        <source> h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Seats</source>
         <translation type="unfinished"></translation>
     </message>

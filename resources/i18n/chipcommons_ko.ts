@@ -2313,6 +2313,10 @@ Join the queue? You are notified when a seat is held for you.</source>
 <context>
     <name>SeatRequest</name>
     <message>
+        <source> h</source>
+        <translation> 시간</translation>
+    </message>
+    <message>
         <source>Seats</source>
         <translation>좌석</translation>
     </message>
