@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from sqlalchemy import text  # noqa: E402
 from core.db import make_engine, session_factory, transaction  # noqa: E402
 from hub.centre import init_centre, open_hub  # noqa: E402
 from licensing import catalogue, usage  # noqa: E402
-from licensing.demo import seed_history  # noqa: E402
+from licensing.demo import make_history  # noqa: E402
 from tests.support import services  # noqa: E402
 
 CLIENT_USERS = ("demo.instructor", "demo.student")
@@ -162,13 +162,24 @@ def report_bench(url: str, events: int) -> dict[str, float]:
             catalogue.add_local_pool(session, f"bench-pool-{i:02d}", 60, max_seats_per_lease=2,
                                      max_lease_hours=12)
     now = hub.clock()
-    t0 = time.perf_counter()
-    made = 0
     days = 365
     with transaction(hub.sessions) as session:
-        made = seed_history(session, now, days=days, per_day=int(events / days / 0.82),
-                            seed=11, roll_up=False)
-    fill = time.perf_counter() - t0
+        history = make_history(session, now, days=days, per_day=int(events / days / 0.82),
+                               seed=11)
+    made = len(history.leases)
+    fill = fold = 0.0
+    first = now - timedelta(days=days + 1)
+    written_until: datetime | None = None
+    for d in range(days + 2):  # a day's rows, then the fold of the days that have closed
+        until = first + timedelta(days=d) if d <= days else None
+        t0 = time.perf_counter()
+        with transaction(hub.sessions) as session:
+            history.write(session, written_until, until)
+        t1 = time.perf_counter()
+        with transaction(hub.sessions) as session:
+            usage.roll_up(session, until or now)
+        fill, fold = fill + t1 - t0, fold + time.perf_counter() - t1
+        written_until = until
     with transaction(hub.sessions, write=False) as session:
         counted = session.execute(text("SELECT (SELECT COUNT(*) FROM leases) + "
                                        "(SELECT COUNT(*) FROM licence_denials) + "
@@ -177,12 +188,6 @@ def report_bench(url: str, events: int) -> dict[str, float]:
         with hub.engine.connect() as conn:
             conn.execute(text("ANALYZE"))
             conn.commit()
-    t0 = time.perf_counter()
-    first = now - timedelta(days=days + 1)
-    for d in range(days + 2):  # one fold a day, each in its own transaction, as the centre does
-        with transaction(hub.sessions) as session:
-            usage.roll_up(session, min(now, first + timedelta(days=d)) + usage.ROLLUP_LAG)
-    fold = time.perf_counter() - t0
     best = float("inf")
     for _ in range(3):
         with transaction(session_factory(hub.engine), write=False) as session:
@@ -259,7 +264,8 @@ def main() -> int:
                              f"{rep['fold_s']:.1f}"))
                 rows.append((backend, "  rollup cost per event, us",
                              f"{rep['fold_us_per_event']:.1f}"))
-                rows.append((backend, "  (inserting the history took, s)", f"{rep['fill_s']:.1f}"))
+                rows.append((backend, "  (writing the history a day at a time took, s)",
+                             f"{rep['fill_s']:.1f}"))
     finally:
         if sshd is not None:
             sshd.stop()

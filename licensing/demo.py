@@ -9,6 +9,7 @@ hold seats for their whole window and are claimed only in part (booked-but-idle 
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import random
 from collections.abc import Iterable
@@ -142,19 +143,58 @@ class _Ask:
     hold: int | None = None  # index into the lab-session list
 
 
+@dataclass(frozen=True)
+class History:
+    """Generated rows, each list in time order (leases by start, denials by time, queue
+    entries by grant), to be written all at once or a day at a time."""
+
+    leases: list[dict[str, Any]]
+    denials: list[dict[str, Any]]
+    queue: list[dict[str, Any]]
+
+    def write(self, session: Session, since: datetime | None = None,
+              until: datetime | None = None) -> int:
+        """Insert the rows whose time falls in [since, until); returns how many."""
+        written = 0
+        for rows, model, key in ((self.leases, Lease, "started_at"), (self.denials, Denial, "at"),
+                                 (self.queue, QueueEntry, "granted_at")):
+            times = [r[key] for r in rows]
+            lo = 0 if since is None else bisect.bisect_left(times, since)
+            hi = len(rows) if until is None else bisect.bisect_left(times, until)
+            for k in range(lo, hi, CHUNK):
+                session.execute(insert(model.__table__),  # type: ignore[arg-type]
+                                rows[k:min(hi, k + CHUNK)])
+            written += max(0, hi - lo)
+        session.flush()
+        return written
+
+
 def seed_history(session: Session, now: datetime, *, days: int, per_day: int,
                  lab_sessions: Iterable[dict[str, Any]] = (), seed: int = 2026,
                  users: list[tuple[int, int]] | None = None,
-                 quiet_orgs: frozenset[int] = frozenset(), roll_up: bool = True) -> int:
+                 quiet_orgs: frozenset[int] = frozenset()) -> int:
     """Insert ``days`` days of ended leases (about ``per_day`` requests a day) before ``now``;
     returns the number of leases. Organisations in ``quiet_orgs`` have no history in the
     current month (so their monthly quota is untouched). Bulk inserts: fast enough for a
     million rows. The history lands in days that have closed, so the usage rollup is rebuilt
-    (``roll_up=False`` leaves that to the caller)."""
+    (:func:`make_history` and :meth:`History.write` write it a day at a time instead)."""
+    history = make_history(session, now, days=days, per_day=per_day, lab_sessions=lab_sessions,
+                           seed=seed, users=users, quiet_orgs=quiet_orgs)
+    history.write(session)
+    usage.rebuild_rollup(session, now)
+    return len(history.leases)
+
+
+def make_history(session: Session, now: datetime, *, days: int, per_day: int,
+                 lab_sessions: Iterable[dict[str, Any]] = (), seed: int = 2026,
+                 users: list[tuple[int, int]] | None = None,
+                 quiet_orgs: frozenset[int] = frozenset()) -> History:
+    """Simulate the history (see :func:`seed_history`); the past lab sessions' bookings and
+    holds are written now, the leases, denials and queue entries are returned."""
     rng = random.Random(seed)
     pools = session.scalars(select(Pool).where(Pool.seats > 0).order_by(Pool.id)).all()
     if not pools:
-        return 0
+        return History([], [], [])
     if users is None:
         users = [(u.id, u.org_id) for u in session.scalars(select(User).order_by(User.id))]
     students = {u.id for u in session.scalars(select(User)) if "student" in u.roles}
@@ -240,13 +280,10 @@ def seed_history(session: Session, now: datetime, *, days: int, per_day: int,
                 "hold_id": reservation_ids.get(ask.hold) if ask.hold is not None else None,
                 "started_at": ask.start, "expires_at": end, "ends_by": end, "ended_at": end,
                 "end_reason": "returned" if rng.random() < 0.9 else "expired"})
-    for rows, model in ((leases, Lease), (denials, Denial), (queue, QueueEntry)):
-        for k in range(0, len(rows), CHUNK):
-            session.execute(insert(model.__table__), rows[k:k + CHUNK])  # type: ignore[arg-type]
-    session.flush()
-    if roll_up:
-        usage.rebuild_rollup(session, now)
-    return len(leases)
+    leases.sort(key=lambda r: r["started_at"])
+    denials.sort(key=lambda r: r["at"])
+    queue.sort(key=lambda r: r["granted_at"])
+    return History(leases, denials, queue)
 
 
 def _insert_labs(session: Session, labs: list[tuple[int, datetime, datetime, int, int, int,

@@ -524,14 +524,16 @@ def roll_up(session: Session, now: datetime) -> RollupResult:
     hi_us = target * DAY_US - off
     lo_us = None if lo_day is None else lo_day * DAY_US - off
     params: dict[str, Any] = {"hi": _at(hi_us)}
-    where = "started_at < :hi"
-    if lo_us is not None:
+    wheres = ["started_at < :hi"]
+    if lo_us is not None:  # two index range scans: ended since the last fold, or running
         params["lo"] = _at(lo_us)
-        where += " AND (ended_at IS NULL OR ended_at >= :lo)"
-    rows = _fetch(session, f"SELECT pool_id, org_id, user_id, course, seats, "
-                           f"{_us_sql(sqlite, 'started_at')}, "
-                           f"COALESCE({_us_sql(sqlite, 'ended_at')}, -1) "
-                           f"FROM leases WHERE {where}", params)
+        plus = "+" if sqlite else ""  # SQLite: stay on the ended_at index
+        wheres = [f"ended_at >= :lo AND {plus}started_at < :hi",
+                  "ended_at IS NULL AND started_at < :hi"]
+    rows = [r for where in wheres for r in _fetch(
+        session, f"SELECT pool_id, org_id, user_id, course, seats, "
+                 f"{_us_sql(sqlite, 'started_at')}, COALESCE({_us_sql(sqlite, 'ended_at')}, -1) "
+                 f"FROM leases WHERE {where}", params)]
     day_rows, peak_rows, longest = _fold_leases(rows, lo_us, hi_us, off)
     for k in range(0, len(day_rows), _CHUNK):
         session.execute(insert(UsageDay), day_rows[k:k + _CHUNK])
