@@ -39,10 +39,22 @@ class AccountsApi:
     def _authorized_keys(self) -> Path | None:
         """The service account's ``authorized_keys`` the centre keeps, or None when the database
         is the only record (the embedded centre). Set by the ``authorized_keys`` setting or the
-        ``CHIPCOMMONS_AUTHORIZED_KEYS`` variable the admin command line reads too."""
+        ``CHIPCOMMONS_AUTHORIZED_KEYS`` variable the admin command line reads too; else, when
+        this process is the SSH forced command, the account's own file once it holds the
+        centre's forced-command lines (``chipcommons-hub user add --key`` wrote them)."""
         configured = self.settings.get(AUTHORIZED_KEYS_SETTING) or \
             os.environ.get("CHIPCOMMONS_AUTHORIZED_KEYS")
-        return Path(configured) if configured else None
+        if configured:
+            return Path(configured)
+        if os.environ.get("SSH_CONNECTION"):
+            own = authorized_keys.default_path()
+            try:
+                if own.is_file() and any(_PREFIX_RE.search(line)
+                                         for line in own.read_text().splitlines()):
+                    return own
+            except OSError:
+                return None
+        return None
 
     def _serve_prefix(self, path: Path) -> str:
         """The forced command's prefix: configured, else the one the file's lines already use

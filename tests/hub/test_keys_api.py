@@ -220,3 +220,24 @@ def test_concurrent_additions_keep_every_line(demo_hub: Hub, tmp_path: Path) -> 
     text = path.read_text()
     assert all(line.split()[1] in text for line in lines)
     assert len(demo_hub.call("demo.engineer", "me.keys")) == 6
+
+
+def test_over_ssh_the_service_accounts_own_file_is_kept_once_it_has_forced_lines(
+        demo_hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CHIPCOMMONS_AUTHORIZED_KEYS", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50000 192.0.2.1 22")
+    own = tmp_path / ".ssh" / "authorized_keys"
+    own.parent.mkdir()
+    own.write_text("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIoperator operator@host\n")
+    first = write_keypair(tmp_path / "a")
+    demo_hub.call("demo.student", "me.add_key", {"key": first})
+    assert first.split()[1] not in own.read_text()  # not the centre's file: left alone
+    prefix = "/srv/cc/bin/chipcommons-hub --db sqlite:////srv/cc/c.sqlite3"
+    held = accounts.parse_public_key(write_keypair(tmp_path / "b"))
+    own.write_text(f'command="{forced_command(prefix, "demo.admin", held.fingerprint)}",'
+                   f"restrict {held.openssh}\n")
+    second = write_keypair(tmp_path / "c")
+    demo_hub.call("demo.engineer", "me.add_key", {"key": second})
+    [line] = [row for row in own.read_text().splitlines() if second.split()[1] in row]
+    assert line.startswith(f'command="{prefix} serve --user demo.engineer --key SHA256:')
