@@ -8,6 +8,7 @@ minute), so leases with a one-minute TTL expire during the storm and the worker 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import random
@@ -15,6 +16,7 @@ import signal
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
 from typing import Any
 
@@ -78,14 +80,17 @@ class Tally:
     errors: int
 
 
-def client(url: str, login: str, ops: int, t0: float, seed: int, out: Any) -> None:
-    """Random operations as ``login``; puts (ops, refused, errors) on ``out`` — always, so an
-    unexpected crash shows as missing operations instead of a storm that waits forever."""
+def client(url: str, login: str, ops: int, t0: float, seed: int, out: Connection) -> None:
+    """Random operations as ``login``; sends (ops, refused, errors) on its own pipe ``out`` —
+    always, so an unexpected crash shows as missing operations instead of a storm that waits
+    forever. (A pipe per client, not one shared queue: a client killed while writing to a
+    shared queue would leave the queue's lock taken, and every other report stuck behind it.)"""
     tally = Tally(0, 0, 0)
     try:
         tally = _client_ops(url, login, ops, t0, seed)
     finally:
-        out.put(tally)
+        out.send(tally)
+        out.close()
 
 
 def _client_ops(url: str, login: str, ops: int, t0: float, seed: int) -> Tally:
@@ -185,6 +190,8 @@ class StormResult:
     seconds: float
     snapshots: int
     violations: int
+    reported: int = 0  # clients that sent their tally
+    killed: int = 0
 
 
 def storm(url: str, processes: int, ops_each: int, *, kill_after: float | None = None,
@@ -193,7 +200,6 @@ def storm(url: str, processes: int, ops_each: int, *, kill_after: float | None =
     in and start a new worker (the killed client's leases must come back by expiry)."""
     ctx = multiprocessing.get_context("fork")
     t0 = time.time()
-    out = ctx.Queue()
     stop = ctx.Event()
     mon_out = ctx.Queue()
     mon = ctx.Process(target=monitor, args=(url, stop, mon_out))
@@ -201,11 +207,13 @@ def storm(url: str, processes: int, ops_each: int, *, kill_after: float | None =
     work = ctx.Process(target=worker, args=(url, t0, stop))
     work.start()
     names = logins(processes)
+    pipes = [ctx.Pipe(duplex=False) for _ in range(processes)]
     clients = [ctx.Process(target=client, args=(url, names[i], ops_each, t0, seed * 1000 + i,
-                                                out)) for i in range(processes)]
+                                                pipes[i][1])) for i in range(processes)]
     started = time.monotonic()
-    for p in clients:
+    for p, (_, send) in zip(clients, pipes, strict=True):
         p.start()
+        send.close()  # the client holds the only sending end: its death reads as EOF here
     killed = 0
     if kill_after is not None:
         time.sleep(kill_after)
@@ -217,7 +225,10 @@ def storm(url: str, processes: int, ops_each: int, *, kill_after: float | None =
         killed = 1
         work = ctx.Process(target=worker, args=(url, t0, stop))
         work.start()
-    tallies = [out.get(timeout=3600) for _ in range(processes - killed)]
+    tallies = []
+    for receive, _ in pipes:
+        with contextlib.suppress(EOFError):  # EOF: killed before it could report
+            tallies.append(receive.recv())
     for p in clients:
         p.join(timeout=60)
     seconds = time.monotonic() - started
@@ -226,4 +237,5 @@ def storm(url: str, processes: int, ops_each: int, *, kill_after: float | None =
     mon.join(timeout=30)
     work.join(timeout=30)
     return StormResult(sum(t.ops for t in tallies), sum(t.refused for t in tallies),
-                       sum(t.errors for t in tallies), seconds, snapshots, violations)
+                       sum(t.errors for t in tallies), seconds, snapshots, violations,
+                       len(tallies), killed)

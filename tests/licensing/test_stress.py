@@ -37,7 +37,7 @@ def check_counters(url: str) -> list[seats.SeatCount]:
 def test_storm_never_oversubscribes(db_url: str) -> None:
     storm.prepare(db_url, users=16)
     result = storm.storm(db_url, processes=16, ops_each=625)
-    assert result.ops == 10_000
+    assert result.reported == 16 and result.ops == 10_000
     assert result.violations == 0 and result.snapshots > 10
     assert result.errors <= result.ops // 100  # database timeouts are rare and harmless
     counts = check_counters(db_url)
@@ -51,6 +51,7 @@ def test_storm_never_oversubscribes(db_url: str) -> None:
 def test_sigkill_mid_storm_loses_no_seat(db_url: str) -> None:
     storm.prepare(db_url, users=16)
     result = storm.storm(db_url, processes=16, ops_each=100, kill_after=1.5)
+    assert result.reported == 16 - result.killed  # every client but the killed one reported
     assert result.violations == 0
     counts = check_counters(db_url)
     assert all(c.consistent for c in counts), counts  # no phantom seat right after the kill
