@@ -80,14 +80,38 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Took:
+    """Wall-clock seconds, and the GUI thread's own CPU seconds (steadier when other work
+    shares the cores)."""
+
+    wall: float
+    cpu: float
+
+    def text(self) -> str:
+        return f"{self.wall * 1000:.0f} ms"
+
+    def cpu_text(self) -> str:
+        return f"{self.cpu * 1000:.0f} ms"
+
+
+def clocked(action: Callable[[], object]) -> Took:
+    from PySide6.QtCore import QCoreApplication
+
+    wall, cpu = time.perf_counter(), time.thread_time()
+    action()
+    QCoreApplication.processEvents()
+    return Took(time.perf_counter() - wall, time.thread_time() - cpu)
+
+
+@dataclass(frozen=True)
 class TableFigures:
-    cold_sort: float  # the very first click on a header, right after the rows arrive
-    first_sort: float  # the first click on another column once the idle slices are done
-    sort_num: float
-    sort_text: float
-    filter_on: float
-    filter_off: float
-    warm_slice: float  # the longest idle slice of the warm-up (an event-loop stall)
+    cold_sort: Took  # the very first click on a header, right after the rows arrive
+    first_sort: Took  # the first click on another column once the idle slices are done
+    sort_num: Took
+    sort_text: Took
+    filter_on: Took
+    filter_off: Took
+    warm_slice: Took  # the longest idle slice of the warm-up (an event-loop stall)
     rss_kb: int
 
 
@@ -109,36 +133,26 @@ def table_figures() -> TableFigures:
     table.show()
     table.set_records([Row(i, f"engineer{i % 997:03d}", f"feature-{i % 41}", 1 + i % 4,
                            (i * 7919 % 1000) / 10) for i in range(ROWS)])
-    start = time.perf_counter()
-    table.view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # keys computed on this click
-    QCoreApplication.processEvents()
-    cold_sort = time.perf_counter() - start
+    cold_sort = clocked(lambda: table.view.sortByColumn(2, Qt.SortOrder.AscendingOrder))
     deadline = time.monotonic() + 20  # the filter index and sort values fill idle slices
-    slices: list[float] = []
+    slices: list[Took] = []
     while time.monotonic() < deadline and table.warming():
-        start = time.perf_counter()
-        QCoreApplication.processEvents()
-        slices.append(time.perf_counter() - start)
+        slices.append(clocked(lambda: None))
 
     def timed(action: Callable[[], object], prepare: Callable[[], object] | None = None
-              ) -> float:
+              ) -> Took:
         took = []
         for _ in range(RUNS):
             if prepare is not None:
                 prepare()
                 QCoreApplication.processEvents()
-            start = time.perf_counter()
-            action()
-            QCoreApplication.processEvents()
-            took.append(time.perf_counter() - start)
-        return statistics.median(took)
+            took.append(clocked(action))
+        return Took(statistics.median(t.wall for t in took),
+                    statistics.median(t.cpu for t in took))
 
     order = [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder]
     flip = iter(range(10**6))
-    start = time.perf_counter()
-    table.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # values from the idle slices
-    QCoreApplication.processEvents()
-    first_sort = time.perf_counter() - start
+    first_sort = clocked(lambda: table.view.sortByColumn(1, Qt.SortOrder.AscendingOrder))
     sort_num = timed(lambda: table.view.sortByColumn(4, order[next(flip) % 2]))
     sort_text = timed(lambda: table.view.sortByColumn(1, order[next(flip) % 2]))
     assert table.filter is not None
@@ -149,7 +163,7 @@ def table_figures() -> TableFigures:
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     table.close()
     return TableFigures(cold_sort, first_sort, sort_num, sort_text, filter_on, filter_off,
-                        max(slices, default=0.0), rss_kb)
+                        max(slices, key=lambda t: t.wall, default=Took(0.0, 0.0)), rss_kb)
 
 
 def stall_figures() -> tuple[float, float, int]:
@@ -211,30 +225,32 @@ def main() -> int:
     t = table_figures()
     stall_max, stall_p99, answered = stall_figures()
     rows = [
-        ("cold start to first paint, bare QMainWindow (floor)", f"{bare:.2f} s", ""),
-        ("cold start to first paint, ChipCommons", f"{ours:.2f} s", "<= 1.0 s"),
+        ("cold start to first paint, bare QMainWindow (floor)", f"{bare:.2f} s", "", ""),
+        ("cold start to first paint, ChipCommons", f"{ours:.2f} s", "", "<= 1.0 s"),
         (f"sort {ROWS:,} rows right after they arrive (values read on the click)",
-         f"{t.cold_sort * 1000:.0f} ms", "<= 100 ms"),
-        ("longest idle slice gathering filter texts and sort values",
-         f"{t.warm_slice * 1000:.0f} ms", "<= 50 ms"),
-        ("first sort of another column (values from the idle slices)",
-         f"{t.first_sort * 1000:.0f} ms", "<= 100 ms"),
-        (f"sort {ROWS:,} rows by a number (median of {RUNS})", f"{t.sort_num * 1000:.0f} ms",
+         t.cold_sort.text(), t.cold_sort.cpu_text(), "<= 100 ms"),
+        ("longest idle slice gathering filter texts and sort values", t.warm_slice.text(),
+         t.warm_slice.cpu_text(), "<= 50 ms"),
+        ("first sort of another column (values from the idle slices)", t.first_sort.text(),
+         t.first_sort.cpu_text(), "<= 100 ms"),
+        (f"sort {ROWS:,} rows by a number (median of {RUNS})", t.sort_num.text(),
+         t.sort_num.cpu_text(), "<= 100 ms"),
+        (f"sort {ROWS:,} rows by text", t.sort_text.text(), t.sort_text.cpu_text(),
          "<= 100 ms"),
-        (f"sort {ROWS:,} rows by text", f"{t.sort_text * 1000:.0f} ms", "<= 100 ms"),
-        (f"filter {ROWS:,} rows", f"{t.filter_on * 1000:.0f} ms", "<= 100 ms"),
-        ("clear the filter (back to all rows, sorted)", f"{t.filter_off * 1000:.0f} ms",
-         "<= 100 ms"),
-        ("peak memory with the table loaded", f"{t.rss_kb / 1024:.0f} MB", "<= 300 MB"),
+        (f"filter {ROWS:,} rows", t.filter_on.text(), t.filter_on.cpu_text(), "<= 100 ms"),
+        ("clear the filter (back to all rows, sorted)", t.filter_off.text(),
+         t.filter_off.cpu_text(), "<= 100 ms"),
+        ("peak memory with the table loaded", f"{t.rss_kb / 1024:.0f} MB", "", "<= 300 MB"),
         (f"longest event-loop gap, {answered} Hub calls (10 every 10 ms)",
-         f"{stall_max:.1f} ms",
-         "<= 50 ms"),
-        ("99th percentile gap in that burst", f"{stall_p99:.1f} ms", ""),
+         f"{stall_max:.1f} ms", "", "<= 50 ms"),
+        ("99th percentile gap in that burst", f"{stall_p99:.1f} ms", "", ""),
     ]
     width = max(len(r[0]) for r in rows)
-    print(f"{'figure':<{width}}  {'measured':>10}  target")
-    for name, value, target in rows:
-        print(f"{name:<{width}}  {value:>10}  {target}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; 'GUI CPU' is the "
+          "GUI thread's own CPU time, steadier than the wall clock on a busy machine")
+    print(f"{'figure':<{width}}  {'measured':>10}  {'GUI CPU':>8}  target")
+    for name, value, cpu, target in rows:
+        print(f"{name:<{width}}  {value:>10}  {cpu:>8}  {target}")
     return 0
 
 
