@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -67,6 +68,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=64)
     args = ap.parse_args()
 
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     work = Path(tempfile.mkdtemp(prefix="cc-bench-rpc-"))
     sshd = services.start_sshd(work / "sshd")
     try:
@@ -135,6 +137,7 @@ def main() -> None:
             print(f"{name:<46} {len(values):>6} {p50:>9.3f} {pct(values, 0.99):>9.3f} "
                   f"{p50 / floor:>10.1f}")
         print("\ntargets: RemoteHub no-op p50 <= 0.5 ms; small write p50 <= 2 ms")
+        print("load average: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         remote.close()
 
         # Soak: many concurrent clients.
