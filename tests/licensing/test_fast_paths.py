@@ -98,25 +98,25 @@ def test_quick_paths_step_aside_for_what_they_do_not_decide(centre: Centre) -> N
     assert claimed.from_booking
 
 
-def test_quick_refusals_say_what_the_general_path_says(centre: Centre) -> None:
-    centre.call(ENG, "leases.checkout", feature="vcs", seats=3)
-    other = who(centre, ENG2)
-    now = centre.clock.now
-    with centre.session() as s:
-        quick = refusal(lambda: leases.quick_checkout(s, other, "vcs", 1, 1.0, now))
-    with centre.session() as s:
-        user = get_user(s, ENG2)
+def both_refusals(c: Centre, login: str) -> tuple[ChipError, ChipError]:
+    """The fast path's refusal and the general path's, for one seat of vcs now."""
+    now, me = c.clock.now, who(c, login)
+    with c.session() as s:
+        quick = refusal(lambda: leases.quick_checkout(s, me, "vcs", 1, 1.0, now))
+    with c.session() as s:
+        user = get_user(s, login)
         general = refusal(lambda: leases.checkout(s, user, "vcs", 1, 1.0, now,
                                                   notify=lambda *_: None, quick=False))
+    return quick, general
+
+
+def test_quick_refusals_say_what_the_general_path_says(centre: Centre) -> None:
+    centre.call(ENG, "leases.checkout", feature="vcs", seats=3)
+    quick, general = both_refusals(centre, ENG2)
     assert isinstance(quick, SeatsUnavailable) and quick.data["reason"] == "full"
     assert (str(quick), quick.data) == (str(general), general.data)
     centre.call("demo.student", "queue.join", feature="vcs")
-    with centre.session() as s:
-        quick = refusal(lambda: leases.quick_checkout(s, other, "vcs", 1, 1.0, now))
-    with centre.session() as s:
-        user = get_user(s, ENG2)
-        general = refusal(lambda: leases.checkout(s, user, "vcs", 1, 1.0, now,
-                                                  notify=lambda *_: None, quick=False))
+    quick, general = both_refusals(centre, ENG2)
     assert quick.data["reason"] == "queued"
     assert (str(quick), quick.data) == (str(general), general.data)
 
