@@ -42,6 +42,7 @@ from core.errors import (
     SeatsUnavailable,
 )
 from core.models.accounts import Organisation, User
+from core.models.audit import AuditRecord
 from core.timeutil import CENTRE_ZONE
 from licensing import policy, queue, seats
 from licensing.catalogue import get_feature, usable_pools
@@ -669,3 +670,21 @@ def quick_renew(session: Session, who: Who, lease_id: int, now: datetime) -> Lea
         return None  # ended or expired meanwhile: the general path says which
     return LeaseInfo(lease_id, feature, pool_id, who.login, org_code, course, n, kind, host,
                      hold_id is not None, started, expires, ends_by, None, None)
+
+
+_AUDIT = insert(cast(Table, AuditRecord.__table__))
+
+
+def plain(info: LeaseInfo) -> dict[str, Any]:
+    """The lease as the audit log keeps it (dates as ISO text, no token)."""
+    return {k: (v.isoformat() if isinstance(v, date | datetime) else v)
+            for k, v in info.__dict__.items() if k != "token"}
+
+
+def audit(session: Session, actor: str, action: str, info: LeaseInfo,
+          request_id: str | None) -> None:
+    """The audit row of a lease change — what :func:`core.audit.record` writes, as one Core
+    INSERT (no ORM unit of work at commit)."""
+    session.connection().execute(_AUDIT, {
+        "actor": actor, "action": action, "target": f"lease:{info.id}", "after": plain(info),
+        "request_id": request_id})

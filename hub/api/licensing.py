@@ -203,7 +203,7 @@ class LicensingApi:
         except (QuotaExceeded, NotEligible, LimitExceeded) as exc:
             self._deny_later(ctx, feature, DENIAL_REASONS[type(exc)], seats, course)
             raise
-        ctx.audit("lease.checkout", f"lease:{info.id}", after=_plain(info))
+        leases.audit(ctx.session, a.login, "lease.checkout", info, ctx.request_id)
         return self._with_token(ctx, info)
 
     @rpc("leases.return", roles=SEAT_USERS, write=True)
@@ -212,7 +212,7 @@ class LicensingApi:
         info = leases.quick_return(ctx.session, leases.Who(a.user_id, a.login, a.org_id),
                                    lease_id, ctx.now, notify=ctx.notify) or leases.return_lease(
             ctx.session, self._user(ctx), lease_id, ctx.now, notify=ctx.notify)
-        ctx.audit("lease.return", f"lease:{lease_id}", after=_plain(info))
+        leases.audit(ctx.session, a.login, "lease.return", info, ctx.request_id)
         return info
 
     @rpc("leases.renew", roles=SEAT_USERS, write=True)
