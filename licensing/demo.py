@@ -13,7 +13,7 @@ import bisect
 import heapq
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -151,6 +151,7 @@ class History:
     leases: list[dict[str, Any]]
     denials: list[dict[str, Any]]
     queue: list[dict[str, Any]]
+    times: dict[str, list[datetime]] = field(default_factory=dict)  # per list, made lazily
 
     def write(self, session: Session, since: datetime | None = None,
               until: datetime | None = None) -> int:
@@ -158,7 +159,9 @@ class History:
         written = 0
         for rows, model, key in ((self.leases, Lease, "started_at"), (self.denials, Denial, "at"),
                                  (self.queue, QueueEntry, "granted_at")):
-            times = [r[key] for r in rows]
+            if key not in self.times:
+                self.times[key] = [r[key] for r in rows]
+            times = self.times[key]
             lo = 0 if since is None else bisect.bisect_left(times, since)
             hi = len(rows) if until is None else bisect.bisect_left(times, until)
             for k in range(lo, hi, CHUNK):
