@@ -71,7 +71,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except ChipError as exc:
             refusal = exc
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    return serve(hub, args.user, refusal=refusal)
+    # With the key, every call re-checks it: a key revoked while connected is refused next.
+    return serve(hub, args.user, refusal=refusal, key=args.key or None)
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:

@@ -111,6 +111,34 @@ def test_revoked_key_is_refused_by_the_server(demo_hub: Hub, url: str, tmp_path:
     assert "revoked" in answers[0]["error"]["message"]  # type: ignore[index]
 
 
+def test_key_revoked_while_connected_is_refused_on_the_next_call(
+        demo_hub: Hub, url: str, tmp_path: Path) -> None:
+    from tests.support.services import write_keypair
+
+    key = accounts.parse_public_key(write_keypair(tmp_path / "k"))
+    with transaction(demo_hub.sessions) as session:
+        accounts.add_key(session, accounts.get_user(session, "demo.engineer"), key)
+    proc = subprocess.Popen([HUB, "--db", url, "serve", "--user", "demo.engineer",
+                             "--key", key.fingerprint],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(_req("me.whoami", call_id=1) + b"\n")
+        proc.stdin.flush()
+        first = json.loads(proc.stdout.readline())
+        assert first["result"]["login"] == "demo.engineer"
+        with transaction(demo_hub.sessions) as session:
+            accounts.revoke_key(session, key.fingerprint)
+        proc.stdin.write(_req("me.whoami", call_id=2) + b"\n")
+        proc.stdin.flush()
+        second = json.loads(proc.stdout.readline())
+        assert "revoked" in second["error"]["message"]
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+
+
 def test_locked_database_gives_a_clear_error(tmp_path: Path) -> None:
     from hub.centre import init_centre
 
