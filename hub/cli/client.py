@@ -10,7 +10,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from core.errors import ChipError
-from hub.cli.connect import connect
 from hub.cli.output import add_subcommand, emit, fail
 from hub.clients.base import HubClient
 
@@ -71,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: ``chipcommons-hub serve`` shares this package and needs no SSH client.
+    from hub.cli.connect import connect
+
     try:
         client = connect(args.centre, as_user=args.as_user, key=args.key,
                          accept_fingerprint=args.accept_host_key, jump=args.jump,
