@@ -95,7 +95,13 @@ def repair(session: Session) -> list[SeatCount]:
 
     A pool whose rows add up to more than its seats (only possible if seats were edited down)
     is clamped to its seats; the excess drains as leases end.
+
+    Every pool row is locked first, so no take or give-back (each updates its pool row before
+    its lease or hold rows) commits between the count and the fix — on PostgreSQL a worker
+    starting up beside live traffic would otherwise "repair" a counter from a stale count,
+    making the very phantom or lost seats it is there to fix.
     """
+    lock_all(session)
     fixed = []
     for c in count(session):
         if not c.consistent:

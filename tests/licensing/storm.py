@@ -163,6 +163,7 @@ def monitor(url: str, stop: Event, out: Any) -> None:
     """Read the counters and the lease/hold rows in one snapshot, again and again."""
     engine = make_engine(url)
     snapshots = violations = 0
+    started, first = time.monotonic(), ""
     sql = text("""
         SELECT p.id, p.seats, p.in_use,
                COALESCE((SELECT SUM(l.seats) FROM leases l
@@ -172,14 +173,17 @@ def monitor(url: str, stop: Event, out: Any) -> None:
         FROM pools p""")
     with engine.connect() as conn:  # one connection; one snapshot (transaction) per reading
         while not stop.is_set():
-            for _pid, seats, in_use, leased, held in conn.execute(sql):
+            for pid, seats, in_use, leased, held in conn.execute(sql):
                 if not (0 <= in_use <= seats and in_use == leased + held):
                     violations += 1
+                    if violations == 1:  # the first one, for the failure message
+                        first = (f"{time.monotonic() - started:.2f}s: pool {pid} seats {seats} "
+                                 f"counted {in_use} leased {leased} held {held}")
             conn.rollback()
             snapshots += 1
             time.sleep(0.02)
     engine.dispose()
-    out.put((snapshots, violations))
+    out.put((snapshots, violations, first))
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,7 @@ class StormResult:
     violations: int
     reported: int = 0  # clients that sent their tally
     killed: int = 0
+    first_violation: str = ""
 
 
 def storm(url: str, processes: int, ops_each: int, *, kill_after: float | None = None,
@@ -233,9 +238,9 @@ def storm(url: str, processes: int, ops_each: int, *, kill_after: float | None =
         p.join(timeout=60)
     seconds = time.monotonic() - started
     stop.set()
-    snapshots, violations = mon_out.get(timeout=60)
+    snapshots, violations, first = mon_out.get(timeout=60)
     mon.join(timeout=30)
     work.join(timeout=30)
     return StormResult(sum(t.ops for t in tallies), sum(t.refused for t in tallies),
                        sum(t.errors for t in tallies), seconds, snapshots, violations,
-                       len(tallies), killed)
+                       len(tallies), killed, first)
