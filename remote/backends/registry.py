@@ -20,11 +20,16 @@ remote.runner``), which runs :meth:`Backend.run` inside the sandbox.
         artefacts: ["*.rpt"]
 
 The runner verifies the job's lease token for every declared feature before it starts the tool.
+
+A backend's module (the simulator's driver, its parsers) is imported only when that backend is
+used: the job's runner loads the one backend it runs, and listing the backends imports them for
+their schemas.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import importlib
 import os
 import re
 import subprocess
@@ -32,18 +37,18 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.errors import ChipError, InfrastructureError, InvalidInput, ParseError
-from remote.backends import rtlsim, synth
-from remote.backends.scalesim.config import parse_config
-from remote.backends.scalesim.runner import LayerCheck, execute
-from remote.backends.scalesim.topology import parse_topology
 from remote.results import GradescopeResults, Outcome, RunResult, TestResult
 from remote.workspace import safe_relpath
+
+if TYPE_CHECKING:
+    from remote.backends.scalesim.runner import LayerCheck
 
 RUNNER_MODULE = "remote.runner"
 SCALESIM_OUT = "scalesim"
@@ -56,7 +61,9 @@ class Backend(Protocol):
 
     name: str
     title: str
-    params_model: type[BaseModel]
+
+    @property
+    def params_model(self) -> type[BaseModel]: ...
 
     def schema(self) -> dict[str, Any]: ...
 
@@ -125,14 +132,24 @@ class _Simple:
 
 
 class _RtlToolBackend(_Simple):
-    """``rtl-sim`` and ``synth``: their modules already hold the schema, checks and run."""
+    """``rtl-sim`` and ``synth``: their modules already hold the schema, checks and run.
 
-    def __init__(self, name: str, title: str, module: Any,
-                 params_model: type[BaseModel]) -> None:
+    The module is imported at the backend's first use."""
+
+    def __init__(self, name: str, title: str, module: str, params_model: str) -> None:
         self.name = name
         self.title = title
-        self.module = module
-        self.params_model = params_model
+        self._module_name = module
+        self._params_name = params_model
+
+    @property
+    def module(self) -> ModuleType:
+        return importlib.import_module(self._module_name)
+
+    @property
+    def params_model(self) -> type[BaseModel]:  # type: ignore[override]
+        model: type[BaseModel] = getattr(self.module, self._params_name)
+        return model
 
     def parse(self, params: Mapping[str, Any]) -> BaseModel:
         parsed: BaseModel = self.module.parse_params(params)
@@ -149,13 +166,13 @@ class _RtlToolBackend(_Simple):
 
 def RtlSimBackend() -> _RtlToolBackend:
     return _RtlToolBackend(
-        "rtl-sim", "RTL simulation (Icarus Verilog / Verilator) against a reference", rtlsim,
-        rtlsim.RtlSimParams)
+        "rtl-sim", "RTL simulation (Icarus Verilog / Verilator) against a reference",
+        "remote.backends.rtlsim", "RtlSimParams")
 
 
 def SynthBackend() -> _RtlToolBackend:
-    return _RtlToolBackend("synth", "Logic synthesis with Yosys (cells, area)", synth,
-                           synth.SynthParams)
+    return _RtlToolBackend("synth", "Logic synthesis with Yosys (cells, area)",
+                           "remote.backends.synth", "SynthParams")
 
 
 # -- npu-scalesim ----------------------------------------------------------------------------------
@@ -173,13 +190,29 @@ class ScaleSimParams(BaseModel):
     timeout: float = Field(1800.0, gt=0, le=86400, description="seconds for SCALE-Sim")
 
 
+def _scalesim_params() -> type[ScaleSimParams]:
+    """:class:`ScaleSimParams`, complete: its checks' model comes from the SCALE-Sim driver,
+    which is imported here, at the backend's first use, rather than with the registry."""
+    if not ScaleSimParams.__pydantic_complete__:
+        from remote.backends.scalesim.runner import LayerCheck
+
+        ScaleSimParams.model_rebuild(_types_namespace={"LayerCheck": LayerCheck})
+    return ScaleSimParams
+
+
 class ScaleSimBackend(_Simple):
     name = "npu-scalesim"
     title = "Systolic-array NPU simulation (SCALE-Sim v3)"
-    params_model: type[BaseModel] = ScaleSimParams
+
+    @property
+    def params_model(self) -> type[BaseModel]:  # type: ignore[override]
+        return _scalesim_params()
 
     def validate(self, inputs: Path, params: Mapping[str, Any]) -> dict[str, Any]:
-        checked = ScaleSimParams.model_validate(self.parse(params).model_dump())
+        from remote.backends.scalesim.config import parse_config
+        from remote.backends.scalesim.topology import parse_topology
+
+        checked = _scalesim_params().model_validate(self.parse(params).model_dump())
         config = parse_config(_input_file(inputs, checked.config, "config"))
         parse_topology(_input_file(inputs, checked.topology, "topology"))
         custom = config.layout.ifmap_custom_layout or config.layout.filter_custom_layout
@@ -191,7 +224,9 @@ class ScaleSimBackend(_Simple):
         return checked.model_dump(mode="json")
 
     def run(self, work: Path, params: Mapping[str, Any], *, timeout: float) -> RunResult:
-        checked = ScaleSimParams.model_validate(self.parse(params).model_dump())
+        from remote.backends.scalesim.runner import execute
+
+        checked = _scalesim_params().model_validate(self.parse(params).model_dump())
         outdir = work / SCALESIM_OUT
         result = execute(work / checked.config, work / checked.topology, outdir,
                          timeout=min(timeout, checked.timeout), checks=checked.checks,
