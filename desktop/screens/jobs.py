@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,7 +33,7 @@ from desktop.screens.job_results import ResultsView
 from desktop.screens.tabbed import TabbedScreen
 from desktop.tables import RecordTable
 from desktop.timefmt import local_text
-from desktop.uploads import send_job
+from desktop.uploads import CHUNK, SendCancelled, SendControl, send_job
 
 translate = QCoreApplication.translate
 ENDED = frozenset({"succeeded", "failed", "cancelled"})
@@ -45,6 +45,14 @@ def is_active(state: str) -> bool:
     return state not in ENDED
 LIVE_MS = 2000
 LOG_MS = 1000
+
+
+class SendSignals(QObject):
+    """Carries the sender's reports from its worker thread to the GUI thread (queued)."""
+
+    progress = Signal(str, int, int)
+    waiting = Signal(str)
+    resumed = Signal()
 
 
 def job_columns() -> list[Column[Any]]:
@@ -118,6 +126,19 @@ class JobsTab(Screen):
         self.cancel_button = QPushButton(self.tr("Cancel job"), self)
         self.cancel_button.clicked.connect(self.cancel_job)
         self.sending = QLabel(self)
+        self.sending.setObjectName("sendingStatus")
+        self.sending.setWordWrap(True)
+        self.stop_button = QPushButton(self.tr("Stop sending"), self)
+        self.stop_button.setObjectName("stopSending")
+        self.stop_button.setVisible(False)
+        self.stop_button.clicked.connect(self.stop_sending)
+        #: bytes per upload chunk (tests make it small to drop a connection mid-file)
+        self.upload_chunk = CHUNK
+        self._send_control: SendControl | None = None
+        self._send_signals = SendSignals(self)
+        self._send_signals.progress.connect(self._send_progress)
+        self._send_signals.waiting.connect(self._send_waiting)
+        self._send_signals.resumed.connect(self._send_resumed)
         self.jobs: RecordTable[Any] = RecordTable(job_columns(), key=lambda j: j.id,
                                                   parent=self)
         self.jobs.setObjectName("jobsTable")
@@ -150,6 +171,7 @@ class JobsTab(Screen):
         bar.addWidget(self.new_button)
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.sending, 1)
+        bar.addWidget(self.stop_button)
         top_layout.addLayout(bar)
         split = QSplitter(self)
         split.setOrientation(Qt.Orientation.Vertical)
@@ -205,24 +227,109 @@ class JobsTab(Screen):
         dialog.open()
         return dialog
 
+    @property
+    def is_sending(self) -> bool:
+        return self._send_control is not None
+
     def send(self, backend: str, params: dict[str, Any], files: dict[str, Path],
              name: str) -> None:
-        client = self.ctx.runner.client
-        if client is None:
+        runner = self.ctx.runner
+        if runner.client is None or self._send_control is not None:
             return
+        signals = self._send_signals
+        control = SendControl(
+            client=lambda: runner.client,
+            progress=signals.progress.emit,
+            waiting=lambda exc, upload: signals.waiting.emit(upload),
+            resumed=signals.resumed.emit,
+            closing=lambda: runner.closing,
+            chunk=self.upload_chunk)
+        self._send_control = control
+        self.stop_button.setEnabled(True)
+        self.stop_button.setVisible(True)
         self.sending.setText(self.tr("Sending the job…"))
-        self.ctx.runner.run(lambda: send_job(client, backend, params, files, name=name),
-                            done=self._sent, failed=self._send_failed, owner=self)
+        runner.run(lambda: send_job(backend, params, files, control, name=name),
+                   done=self._sent, failed=self._send_failed, owner=self)
+
+    def stop_sending(self) -> None:
+        """Stop the send in progress; its unfinished uploads are then discarded."""
+        if self._send_control is None:
+            return
+        self._send_control.stop.set()
+        self.stop_button.setEnabled(False)
+        self.sending.setText(self.tr("Stopping…"))
+
+    def _send_ended(self) -> None:
+        self._send_control = None
+        self.stop_button.setVisible(False)
+
+    def _send_progress(self, upload: str, done: int, total: int) -> None:
+        if self._send_control is None or self._send_control.stop.is_set():
+            return
+        percent = 100 if total == 0 else done * 100 // total
+        self.sending.setText(self.tr("Sending {file}: {percent}%").format(
+            file=upload, percent=percent))
+
+    def _send_waiting(self, upload: str) -> None:
+        if self._send_control is None or self._send_control.stop.is_set():
+            return
+        if upload:
+            text = self.tr("The connection to the centre was lost while sending {file}. "
+                           "Waiting for it to come back; sending will resume where it "
+                           "stopped.").format(file=upload)
+        else:
+            text = self.tr("The connection to the centre was lost. Waiting for it to come "
+                           "back; the job will be sent once.")
+        self.sending.setText(text)
+
+    def _send_resumed(self) -> None:
+        if self._send_control is None or self._send_control.stop.is_set():
+            return
+        self.sending.setText(self.tr("Connected again: resuming…"))
 
     def _sent(self, job: Any) -> None:
+        self._send_ended()
         self.sending.setText(self.tr("Job {job} submitted.").format(job=job.id))
         self.jobs.model.upsert(job)
         self.jobs.select_key(job.id)
         self.refresh()
 
     def _send_failed(self, exc: Exception) -> None:
+        self._send_ended()
+        if isinstance(exc, SendCancelled):
+            if exc.job_id is None:
+                self.sending.setText(self.tr("Sending stopped; nothing was sent."))
+            else:
+                self._abort_uploads(exc.job_id)
+            return
         self.sending.setText("")
         self.show_error(exc)
+
+    def _abort_uploads(self, job_id: int) -> None:
+        """Discard the stopped draft's unfinished uploads (retried like every call)."""
+        self.sending.setText(self.tr("Sending stopped; discarding the partial upload…"))
+
+        def listed(pending: list[Any]) -> None:
+            left = [up.upload_id for up in pending]
+            if not left:
+                self._aborted(job_id)
+            for upload_id in left:
+                self.call("jobs.upload_abort", aborted, failed=self._abort_failed,
+                          job_id=job_id, upload_id=upload_id)
+
+        def aborted(rest: list[Any]) -> None:
+            if not rest:  # the last one: nothing unfinished is left
+                self._aborted(job_id)
+
+        self.call("jobs.uploads", listed, failed=self._abort_failed, job_id=job_id)
+
+    def _aborted(self, job_id: int) -> None:
+        self.sending.setText(self.tr("Sending stopped; job {job} was not submitted and its "
+                                     "partial upload was discarded.").format(job=job_id))
+
+    def _abort_failed(self, exc: Exception) -> None:
+        self.sending.setText(self.tr("Sending stopped; the partial upload could not be "
+                                     "discarded: {error}").format(error=str(exc)))
 
     def cancel_job(self) -> None:
         job = self.jobs.selected()

@@ -920,7 +920,12 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Stop sending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Log</source>
+        <extracomment>bytes per upload chunk (tests make it small to drop a connection mid-file)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -932,7 +937,43 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Stopping…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending {file}: {percent}%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection to the centre was lost while sending {file}. Waiting for it to come back; sending will resume where it stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection to the centre was lost. Waiting for it to come back; the job will be sent once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected again: resuming…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Job {job} submitted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending stopped; nothing was sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending stopped; discarding the partial upload…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending stopped; job {job} was not submitted and its partial upload was discarded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending stopped; the partial upload could not be discarded: {error}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

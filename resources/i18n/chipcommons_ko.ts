@@ -927,7 +927,12 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
         <translation>사유</translation>
     </message>
     <message>
+        <source>Stop sending</source>
+        <translation>전송 중지</translation>
+    </message>
+    <message>
         <source>Log</source>
+        <extracomment>bytes per upload chunk (tests make it small to drop a connection mid-file)</extracomment>
         <translation>로그</translation>
     </message>
     <message>
@@ -939,8 +944,44 @@ Compare it with the one your centre&apos;s admin gave you. Trust it and connect?
         <translation>작업을 보내는 중…</translation>
     </message>
     <message>
+        <source>Stopping…</source>
+        <translation>중지하는 중…</translation>
+    </message>
+    <message>
+        <source>Sending {file}: {percent}%</source>
+        <translation>{file} 전송 중: {percent}%</translation>
+    </message>
+    <message>
+        <source>The connection to the centre was lost while sending {file}. Waiting for it to come back; sending will resume where it stopped.</source>
+        <translation>{file}을(를) 보내는 중에 센터와의 연결이 끊어졌습니다. 연결이 돌아오기를 기다리는 중이며, 멈춘 곳부터 전송을 이어 갑니다.</translation>
+    </message>
+    <message>
+        <source>The connection to the centre was lost. Waiting for it to come back; the job will be sent once.</source>
+        <translation>센터와의 연결이 끊어졌습니다. 연결이 돌아오기를 기다리는 중이며, 작업은 한 번만 보내집니다.</translation>
+    </message>
+    <message>
+        <source>Connected again: resuming…</source>
+        <translation>다시 연결되었습니다: 이어서 보내는 중…</translation>
+    </message>
+    <message>
         <source>Job {job} submitted.</source>
         <translation>작업 {job}을(를) 제출했습니다.</translation>
+    </message>
+    <message>
+        <source>Sending stopped; nothing was sent.</source>
+        <translation>전송을 중지했습니다. 아무것도 보내지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Sending stopped; discarding the partial upload…</source>
+        <translation>전송을 중지했습니다. 일부만 올라간 파일을 삭제하는 중…</translation>
+    </message>
+    <message>
+        <source>Sending stopped; job {job} was not submitted and its partial upload was discarded.</source>
+        <translation>전송을 중지했습니다. 작업 {job}은(는) 제출되지 않았고 일부만 올라간 파일은 삭제되었습니다.</translation>
+    </message>
+    <message>
+        <source>Sending stopped; the partial upload could not be discarded: {error}</source>
+        <translation>전송을 중지했습니다. 일부만 올라간 파일을 삭제하지 못했습니다: {error}</translation>
     </message>
 </context>
 <context>
