@@ -19,6 +19,12 @@ writes ``status.json`` with the outcome. Confinement:
 
 Without bubblewrap the wrapper refuses to run the job (``infrastructure_error``) unless the
 farm's config says ``unsafe: true``.
+
+The wrapper starts once per job, so it stays lean: it reads ``job.json`` into plain
+dataclasses (:class:`Job`) and writes ``status.json`` with ``json``, never loading pydantic.
+The validated models of both files (:class:`JobFile`, :class:`JobLimits`,
+:class:`SandboxSettings`, :class:`FinalStatus`) live in :mod:`remote.sandbox_models`; they are
+importable from here too, loaded on first use.
 """
 
 from __future__ import annotations
@@ -40,16 +46,22 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING, Any
 
 from core.errors import InfrastructureError, InvalidInput
 from core.timeutil import utcnow
 from remote.workspace import Workspace, write_json_atomic
+
+if TYPE_CHECKING:
+    from remote.sandbox_models import FinalStatus as FinalStatus
+    from remote.sandbox_models import JobFile as JobFile
+    from remote.sandbox_models import JobLimits as JobLimits
+    from remote.sandbox_models import SandboxSettings as SandboxSettings
 
 GiB = 1 << 30
 MiB = 1 << 20
@@ -72,78 +84,165 @@ class RunOutcome(enum.StrEnum):
     INFRASTRUCTURE_ERROR = "infrastructure_error"
 
 
-class JobLimits(BaseModel):
-    """Per-job limits the wrapper enforces."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    wall_seconds: float = Field(default=3600.0, gt=0)
-    memory_bytes: int | None = Field(default=2 * GiB, gt=0)
-    output_bytes: int = Field(default=64 * MiB, ge=0)
-    file_bytes: int | None = Field(default=1 * GiB, gt=0)
-    max_processes: int = Field(default=256, gt=0)
-    cpus: int = Field(default=1, gt=0)
-
-
 DEFAULT_HIDE = ("/home", "/root", "/run", "/var/tmp", "/srv", "/mnt", "/media")
+_MODELS = ("JobFile", "JobLimits", "SandboxSettings", "FinalStatus")
 
 
-class SandboxSettings(BaseModel):
-    """How jobs are confined on this farm (the ``sandbox:`` section of the farm config)."""
+def __getattr__(name: str) -> Any:
+    """The pydantic models of the wrapper's files, loaded when first asked for."""
+    if name in _MODELS:
+        from remote import sandbox_models
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+        return getattr(sandbox_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- job.json without pydantic ----------------------------------------------------------------
+# The same fields, defaults and checks as remote.sandbox_models.JobFile (a test keeps them equal).
+
+
+def _object(data: object, where: str, allowed: Sequence[str]) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}: not an object")
+    extra = sorted(set(data) - set(allowed))
+    if extra:
+        raise ValueError(f"{where}.{extra[0]}: extra fields not permitted")
+    return data
+
+
+def _number(data: Mapping[str, Any], key: str, where: str, default: Any, *, integer: bool,
+            minimum: float, inclusive: bool = False, optional: bool = False) -> Any:
+    value = data.get(key, default)
+    if value is None and optional:
+        return None
+    ok_type = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, ok_type) or \
+            (value < minimum if inclusive else value <= minimum):
+        raise ValueError(f"{where}.{key}: invalid value {value!r}")
+    return value if integer else float(value)
+
+
+def _strings(value: object, where: str) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{where}: must be a list of strings")
+    return list(value)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-job limits the wrapper enforces (``job.json``'s ``limits``)."""
+
+    wall_seconds: float = 3600.0
+    memory_bytes: int | None = 2 * GiB
+    output_bytes: int = 64 * MiB
+    file_bytes: int | None = 1 * GiB
+    max_processes: int = 256
+    cpus: int = 1
+
+    @classmethod
+    def from_dict(cls, raw: object) -> Limits:
+        w = "limits"
+        d = _object(raw, w, [f for f in cls.__dataclass_fields__])
+        return cls(
+            wall_seconds=_number(d, "wall_seconds", w, cls.wall_seconds, integer=False,
+                                 minimum=0),
+            memory_bytes=_number(d, "memory_bytes", w, cls.memory_bytes, integer=True,
+                                 minimum=0, optional=True),
+            output_bytes=_number(d, "output_bytes", w, cls.output_bytes, integer=True,
+                                 minimum=0, inclusive=True),
+            file_bytes=_number(d, "file_bytes", w, cls.file_bytes, integer=True, minimum=0,
+                               optional=True),
+            max_processes=_number(d, "max_processes", w, cls.max_processes, integer=True,
+                                  minimum=0),
+            cpus=_number(d, "cpus", w, cls.cpus, integer=True, minimum=0))
+
+
+@dataclass(frozen=True)
+class Confinement:
+    """How the job is confined (``job.json``'s ``sandbox``, from the farm config)."""
 
     unsafe: bool = False
     bwrap: str = "bwrap"
-    uid_first: int = Field(default=61000, gt=0)
-    uid_count: int = Field(default=1000, gt=0)
+    uid_first: int = 61000
+    uid_count: int = 1000
     lock_dir: str = "/run/chipcommons/sandbox-uids"
     hide: tuple[str, ...] = DEFAULT_HIDE
     ro_binds: tuple[str, ...] = ()
 
+    @classmethod
+    def from_dict(cls, raw: object) -> Confinement:
+        w = "sandbox"
+        d = _object(raw, w, [f for f in cls.__dataclass_fields__])
+        unsafe = d.get("unsafe", cls.unsafe)
+        bwrap = d.get("bwrap", cls.bwrap)
+        lock_dir = d.get("lock_dir", cls.lock_dir)
+        if not isinstance(unsafe, bool):
+            raise ValueError(f"{w}.unsafe: not a boolean")
+        if not isinstance(bwrap, str) or not isinstance(lock_dir, str):
+            raise ValueError(f"{w}: bwrap and lock_dir must be strings")
+        return cls(
+            unsafe=unsafe, bwrap=bwrap, lock_dir=lock_dir,
+            uid_first=_number(d, "uid_first", w, cls.uid_first, integer=True, minimum=0),
+            uid_count=_number(d, "uid_count", w, cls.uid_count, integer=True, minimum=0),
+            hide=tuple(_strings(d.get("hide", cls.hide), f"{w}.hide")),
+            ro_binds=tuple(_strings(d.get("ro_binds", cls.ro_binds), f"{w}.ro_binds")))
 
-class JobFile(BaseModel):
-    """``job.json``: what the wrapper runs. Written at submit, read by the wrapper."""
 
-    model_config = ConfigDict(extra="forbid")
+@dataclass(frozen=True)
+class Job:
+    """``job.json`` as the wrapper reads it."""
 
     job_id: str
-    command: list[str] = Field(min_length=1)
-    env: dict[str, str] = Field(default_factory=dict)
-    limits: JobLimits = Field(default_factory=JobLimits)
-    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
-
-    def write(self, ws: Workspace) -> None:
-        write_json_atomic(ws.job_file, self.model_dump(mode="json"))
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    sandbox: Confinement = field(default_factory=Confinement)
 
     @classmethod
-    def read(cls, ws: Workspace) -> JobFile:
-        return cls.model_validate_json(ws.job_file.read_text(encoding="utf-8"))
+    def from_json(cls, text: str) -> Job:
+        d = _object(json.loads(text), "job", [f for f in cls.__dataclass_fields__])
+        job_id = d.get("job_id")
+        if not isinstance(job_id, str):
+            raise ValueError("job.job_id: a string is required")
+        command = _strings(d.get("command"), "job.command")
+        if not command:
+            raise ValueError("job.command: at least one item is required")
+        env = d.get("env", {})
+        if not isinstance(env, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                for k, v in env.items()):
+            raise ValueError("job.env: must map strings to strings")
+        return cls(job_id=job_id, command=command, env=dict(env),
+                   limits=Limits.from_dict(d.get("limits", {})),
+                   sandbox=Confinement.from_dict(d.get("sandbox", {})))
+
+    @classmethod
+    def read(cls, ws: Workspace) -> Job:
+        return cls.from_json(ws.job_file.read_text(encoding="utf-8"))
 
 
-class FinalStatus(BaseModel):
-    """``status.json``: how the job ended. Written once, atomically."""
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
 
-    outcome: RunOutcome
-    exit_code: int | None = None
-    signal: int | None = None
-    started: datetime | None = None
-    ended: datetime
-    wall_seconds: float | None = None
-    max_rss_kb: int | None = None
-    stdout_bytes: int = 0
-    stderr_bytes: int = 0
-    output_truncated: bool = False
-    sandboxed: bool = False
-    source: str = "wrapper"
-    message: str = ""
 
-    def write(self, ws: Workspace) -> None:
-        write_json_atomic(ws.status_file, self.model_dump(mode="json"))
+def status_json(outcome: RunOutcome, ended: datetime, *, started: datetime | None = None,
+                message: str = "", **fields: object) -> dict[str, object]:
+    """``status.json``'s content, field for field as :class:`FinalStatus` writes it."""
+    out: dict[str, object] = {
+        "outcome": outcome.value, "exit_code": None, "signal": None, "started": _iso(started),
+        "ended": _iso(ended), "wall_seconds": None, "max_rss_kb": None, "stdout_bytes": 0,
+        "stderr_bytes": 0, "output_truncated": False, "sandboxed": False, "source": "wrapper",
+        "message": message}
+    unknown = set(fields) - set(out)
+    if unknown:
+        raise TypeError(f"not a status field: {sorted(unknown)[0]}")
+    out.update(fields)
+    return out
 
 
 def read_status(ws: Workspace) -> FinalStatus | None:
     """The job's final status, or None while it has not ended."""
+    from remote.sandbox_models import FinalStatus
+
     try:
         text = ws.status_file.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -160,17 +259,36 @@ def write_status_once(ws: Workspace, status: FinalStatus) -> FinalStatus:
     return status
 
 
+def _read_status_json(ws: Workspace) -> dict[str, object] | None:
+    try:
+        text = ws.status_file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    data = json.loads(text)
+    if not isinstance(data, dict) or "outcome" not in data:
+        raise ValueError("status.json is not a status")
+    return data
+
+
+def _write_status_json_once(ws: Workspace, status: dict[str, object]) -> dict[str, object]:
+    existing = _read_status_json(ws)
+    if existing is not None:
+        return existing
+    write_json_atomic(ws.status_file, status)
+    return status
+
+
 # --- availability -----------------------------------------------------------------------------
 
 
-def find_bwrap(settings: SandboxSettings) -> str | None:
+def find_bwrap(settings: SandboxSettings | Confinement) -> str | None:
     """The bubblewrap executable, or None if it is absent."""
     if os.sep in settings.bwrap:
         return settings.bwrap if os.access(settings.bwrap, os.X_OK) else None
     return shutil.which(settings.bwrap)
 
 
-def require_sandbox(settings: SandboxSettings) -> str | None:
+def require_sandbox(settings: SandboxSettings | Confinement) -> str | None:
     """Refuse (InfrastructureError) when bubblewrap is missing and ``unsafe`` is not set.
     Returns the bwrap path, or None when running unsandboxed is allowed."""
     path = find_bwrap(settings)
@@ -236,7 +354,7 @@ def signal_wrapper(ws: Workspace, signum: int = signal.SIGTERM) -> bool:
 class _UidLease:
     """A dedicated uid for one job, held by an flock on ``<lock_dir>/<uid>.lock``."""
 
-    def __init__(self, settings: SandboxSettings, only: int | None = None) -> None:
+    def __init__(self, settings: SandboxSettings | Confinement, only: int | None = None) -> None:
         lock_dir = Path(settings.lock_dir)
         lock_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         start = os.getpid() % settings.uid_count
@@ -335,7 +453,7 @@ def _chown_tree(path: Path, uid: int) -> None:
             os.chown(os.path.join(dirpath, name), uid, uid, follow_symlinks=False)
 
 
-def _job_env(ws: Workspace, job: JobFile) -> dict[str, str]:
+def _job_env(ws: Workspace, job: JobFile | Job) -> dict[str, str]:
     env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
@@ -350,7 +468,7 @@ def _job_env(ws: Workspace, job: JobFile) -> dict[str, str]:
     return env
 
 
-def build_bwrap_argv(bwrap: str, ws: Workspace, job: JobFile, env: dict[str, str],
+def build_bwrap_argv(bwrap: str, ws: Workspace, job: JobFile | Job, env: dict[str, str],
                      uid: int | None = None) -> list[str]:
     """The bubblewrap command line for ``job`` in ``ws`` (paths inside = paths outside).
 
@@ -399,7 +517,7 @@ class _CancelFlag:
 class _Runner:
     """One run of the wrapper: state that lives only as long as the job."""
 
-    def __init__(self, ws: Workspace, job: JobFile, cancel: _CancelFlag) -> None:
+    def __init__(self, ws: Workspace, job: Job, cancel: _CancelFlag) -> None:
         self.ws = ws
         self.job = job
         self.cancel = cancel
@@ -410,10 +528,9 @@ class _Runner:
         self.started = utcnow()
         self.t0 = time.monotonic()
 
-    def _end(self, outcome: RunOutcome, message: str, **kw: object) -> FinalStatus:
-        return FinalStatus.model_validate({
-            "outcome": outcome, "started": self.started, "ended": utcnow(),
-            "wall_seconds": round(time.monotonic() - self.t0, 3), "message": message, **kw})
+    def _end(self, outcome: RunOutcome, message: str, **kw: object) -> dict[str, object]:
+        return status_json(outcome, utcnow(), started=self.started, message=message,
+                           wall_seconds=round(time.monotonic() - self.t0, 3), **kw)
 
     def limits_preexec(self, nproc: int | None, parent: int) -> None:
         # If the wrapper dies (killed, OOM, reboot of the hub's session), take the sandbox
@@ -430,7 +547,7 @@ class _Runner:
             resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
-    def run(self) -> FinalStatus:
+    def run(self) -> dict[str, object]:
         ws, job = self.ws, self.job
         end = self._end
         if ws.cancel_file.exists() or self.cancel.is_set:
@@ -475,7 +592,7 @@ class _Runner:
 
     def _supervise(self, argv: list[str], cwd: str, env: dict[str, str],
                    popen_kw: dict[str, object], nproc: int | None, lease: _UidLease | None,
-                   bwrap: str | None) -> FinalStatus:
+                   bwrap: str | None) -> dict[str, object]:
         ws, lim = self.ws, self.job.limits
         logs = {s: os.open(ws.log(s), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
                            0o644) for s in ("stdout", "stderr")}
@@ -575,7 +692,7 @@ class _Runner:
             lease.kill_all()
 
     def _status(self, code: int, rusage: resource.struct_rusage | None,
-                sandboxed: bool) -> FinalStatus:
+                sandboxed: bool) -> dict[str, object]:
         lim = self.job.limits
         exit_code: int | None = code if code >= 0 else None
         sig: int | None = -code if code < 0 else None
@@ -614,7 +731,15 @@ class _Runner:
 
 
 def run_job(ws: Workspace) -> FinalStatus:
-    """Run the job described by ``ws/job.json`` and write ``status.json`` (the wrapper body).
+    """Run the job described by ``ws/job.json`` and write ``status.json`` (the wrapper body);
+    the status as a model."""
+    from remote.sandbox_models import FinalStatus
+
+    return FinalStatus.model_validate(run_job_plain(ws))
+
+
+def run_job_plain(ws: Workspace) -> dict[str, object]:
+    """:func:`run_job` without pydantic: the status as ``status.json`` holds it.
 
     SIGTERM/SIGINT handlers go in before ``wrapper.pid`` is written, so a cancel that finds
     the pid file is always seen as a cancel; the pid file lets a scheduler tell a live wrapper
@@ -624,22 +749,22 @@ def run_job(ws: Workspace) -> FinalStatus:
     signal.signal(signal.SIGINT, cancel.set)
     write_json_atomic(ws.pid_file, {"pid": os.getpid(), "host": socket.gethostname(),
                                     "starttime": process_starttime(os.getpid())})
-    existing = read_status(ws)
+    existing = _read_status_json(ws)
     if existing is not None:
         return existing  # already ended (e.g. cancelled while queued): never run twice
     try:
-        job = JobFile.read(ws)
+        job = Job.read(ws)
     except (OSError, ValueError) as exc:
-        status = FinalStatus(outcome=RunOutcome.INFRASTRUCTURE_ERROR, ended=utcnow(),
+        status = status_json(RunOutcome.INFRASTRUCTURE_ERROR, utcnow(),
                              message=f"unreadable job.json: {exc}")
-        return write_status_once(ws, status)
+        return _write_status_json_once(ws, status)
     runner = _Runner(ws, job, cancel)
     try:
         status = runner.run()
     except Exception as exc:  # the wrapper must always leave a status behind
-        status = FinalStatus(outcome=RunOutcome.INFRASTRUCTURE_ERROR, ended=utcnow(),
+        status = status_json(RunOutcome.INFRASTRUCTURE_ERROR, utcnow(),
                              message=f"wrapper failed: {type(exc).__name__}: {exc}")
-    return write_status_once(ws, status)
+    return _write_status_json_once(ws, status)
 
 
 def wrapper_argv(ws: Workspace, python: str | None = None) -> list[str]:
@@ -662,11 +787,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"remote.sandbox: no workspace at {path}", file=sys.stderr)
         return 2
     try:
-        status = run_job(Workspace(path))
+        status = run_job_plain(Workspace(path))
     except InvalidInput as exc:
         print(f"remote.sandbox: {exc.message}", file=sys.stderr)
         return 2
-    print(f"remote.sandbox: {status.outcome.value}: {status.message}", file=sys.stderr)
+    print(f"remote.sandbox: {status.get('outcome')}: {status.get('message', '')}",
+          file=sys.stderr)
     return 0
 
 
