@@ -26,6 +26,7 @@ from desktop.uploads import SendControl
 from hub.api import Hub
 from hub.clients.local import LocalHub
 from hub.rpc import ConnectionLost
+from tests.desktop.faults import FlakyHub
 from tests.desktop.test_jobs import jobs_tab
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,8 +72,8 @@ def open_gui(qapp: QApplication, qtbot: Any, farm: Hub,
              settings: AppSettings) -> Iterator[Any]:
     made: list[tuple[Gui, LocalHub]] = []
 
-    def make(client: LocalHub) -> Gui:
-        gui = create_gui(qapp, settings, language="en")
+    def make(client: LocalHub, language: str = "en") -> Gui:
+        gui = create_gui(qapp, settings, language=language)
         made.append((gui, client))
         gui.window.show()
         gui.connection.use(client)
@@ -82,8 +83,10 @@ def open_gui(qapp: QApplication, qtbot: Any, farm: Hub,
 
     yield make
     for gui, client in made:
-        client.down.clear()  # type: ignore[attr-defined]
-        gui.close()
+        if isinstance(client, DroppingHub):
+            client.come_back()
+        if not gui.runner.closing:  # a test may have closed it
+            gui.close()
         client.close()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
@@ -166,25 +169,48 @@ def test_stopping_a_send_discards_the_unfinished_upload_and_submits_nothing(
 
 
 def test_the_sending_messages_are_translated_to_korean(
-        qapp: QApplication, settings: AppSettings, farm: Hub, qtbot: Any) -> None:
-    gui = create_gui(qapp, settings, language="ko")
-    client = DroppingHub(farm, LOGIN, drop_at=0)
-    try:
-        gui.window.show()
-        gui.connection.use(client)
-        qtbot.waitUntil(lambda: gui.window.ctx is not None)
-        tab = jobs_tab(gui, qtbot)
-        qtbot.waitUntil(lambda: tab.ctx.runner.in_flight == 0)
-        assert tab.stop_button.text() != "Stop sending"
-        tab._send_control = SendControl(client=lambda: None)  # as while a send runs
-        for upload in ("adder.v", ""):
-            tab._send_waiting(upload)
-            text = tab.sending.text()
-            assert upload in text and "connection" not in text, text
-        tab._send_resumed()
-        assert "resuming" not in tab.sending.text()
-        tab._send_control = None
-    finally:
-        gui.close()
-        client.close()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        open_gui: Any, farm: Hub, qtbot: Any) -> None:
+    tab = jobs_tab(open_gui(DroppingHub(farm, LOGIN, drop_at=0), "ko"), qtbot)
+    qtbot.waitUntil(lambda: tab.ctx.runner.in_flight == 0)
+    assert tab.stop_button.text() != "Stop sending"
+    tab._send_control = SendControl(client=lambda: None)  # as while a send runs
+    for upload in ("adder.v", ""):
+        tab._send_waiting(upload)
+        text = tab.sending.text()
+        assert upload in text and "connection" not in text, text
+    tab._send_resumed()
+    assert "resuming" not in tab.sending.text()
+    tab._send_control = None
+
+
+@pytest.mark.parametrize("method", ["jobs.create", "jobs.upload_finish", "jobs.submit"])
+def test_a_lost_answer_outside_the_chunks_makes_one_job_with_one_input(
+        open_gui: Any, farm: Hub, qtbot: Any, method: str) -> None:
+    """The centre applied the call but its answer was lost: the retry (same request id) is
+    answered from the first, so one job is made, its file kept once, and it is submitted once."""
+    client = FlakyHub(farm, LOGIN, method)
+    tab = jobs_tab(open_gui(client), qtbot)
+    qtbot.waitUntil(lambda: tab.ctx.runner.in_flight == 0)
+    before = start_synth(tab, farm)
+    qtbot.waitUntil(lambda: "submitted." in tab.sending.text(), timeout=30_000)
+    assert len(client.sent) == 2 and client.drops == 0  # sent again once, same request id
+    assert client.sent[0]["request_id"] == client.sent[1]["request_id"]
+    job = new_job(farm, before)  # exactly one new job
+    qtbot.waitUntil(lambda: farm.call(LOGIN, "jobs.show", {"job_id": job["id"]})["state"]
+                    in ENDED, timeout=JOB_TIMEOUT_MS)
+    ended = farm.call(LOGIN, "jobs.show", {"job_id": job["id"]})
+    assert (ended["state"], ended["outcome"]) == ("succeeded", "success"), ended["reason"]
+
+
+def test_closing_the_window_while_waiting_for_the_centre_ends_the_send(
+        open_gui: Any, farm: Hub, qtbot: Any) -> None:
+    client = DroppingHub(farm, LOGIN, drop_at=2)
+    gui = open_gui(client)
+    tab = jobs_tab(gui, qtbot)
+    qtbot.waitUntil(lambda: tab.ctx.runner.in_flight == 0)
+    start_synth(tab, farm)
+    qtbot.waitUntil(lambda: LOST in tab.sending.text(), timeout=20_000)
+    qtbot.wait(200)
+    assert client.down.is_set() and tab.is_sending
+    gui.close()  # the centre is still down: the send must not keep the pool busy
+    assert gui.runner.closing and gui.runner.pool.activeThreadCount() == 0
