@@ -40,7 +40,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.errors import ChipError, InfrastructureError, InvalidInput, ParseError
@@ -326,6 +325,8 @@ def load_templates(path: Path | None) -> CommandTemplates:
     """The site's command templates (none when ``path`` is None or absent)."""
     if path is None or not Path(path).is_file():
         return CommandTemplates()
+    import yaml  # only here: a job's runner gets its templates as JSON
+
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except yaml.MarkedYAMLError as exc:
