@@ -209,7 +209,12 @@ def storm(url: str, processes: int, ops_each: int, *, kill_after: float | None =
     mon_out = ctx.Queue()
     mon = ctx.Process(target=monitor, args=(url, stop, mon_out))
     mon.start()
-    work = ctx.Process(target=worker, args=(url, t0, stop))
+    # Each worker waits on its own Event: a process SIGKILLed inside Event.wait leaves the
+    # Event's shared condition counting a sleeper that never wakes, and the next set() (or
+    # is_set() behind it) then waits forever — the storm's old hang. The killed worker's
+    # Event is simply never used again.
+    work_stop = ctx.Event()
+    work = ctx.Process(target=worker, args=(url, t0, work_stop))
     work.start()
     names = logins(processes)
     pipes = [ctx.Pipe(duplex=False) for _ in range(processes)]
@@ -228,7 +233,8 @@ def storm(url: str, processes: int, ops_each: int, *, kill_after: float | None =
         clients[0].join()
         work.join()
         killed = 1
-        work = ctx.Process(target=worker, args=(url, t0, stop))
+        work_stop = ctx.Event()
+        work = ctx.Process(target=worker, args=(url, t0, work_stop))
         work.start()
     tallies = []
     for receive, _ in pipes:
@@ -238,6 +244,7 @@ def storm(url: str, processes: int, ops_each: int, *, kill_after: float | None =
         p.join(timeout=60)
     seconds = time.monotonic() - started
     stop.set()
+    work_stop.set()
     snapshots, violations, first = mon_out.get(timeout=60)
     mon.join(timeout=30)
     work.join(timeout=30)
