@@ -31,7 +31,7 @@ from core.db import transaction
 from hub import farm
 from hub.hubcore import HubCore
 from hub.models import Notification
-from licensing import leases, queue, reservations, seats
+from licensing import leases, queue, reservations, seats, usage
 from licensing.models import QueueEntry
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,9 @@ def tick(hub: HubCore, now: datetime | None = None) -> TickReport:
                 "expired": report.expired, "lapsed": report.lapsed, "started": report.started,
                 "ended": report.ended, "no_show_released": report.no_show_released,
                 "granted": report.granted})
+    # Fold the days closed since the last fold (own transaction; a no-op check otherwise), so
+    # the first usage report after midnight does not pay for it.
+    usage.refresh_rollup(hub.sessions, now)
     farm.dispatch(hub, now)  # the farm's duty: seats to waiting jobs, poll, conclude (own txn)
     return report
 

@@ -167,3 +167,16 @@ def test_report_refuses_a_bad_range(sqlite_centre: Centre) -> None:
         with pytest.raises(InvalidInput):
             usage.usage_report(session, START.replace(tzinfo=None), START + timedelta(days=1),
                                START)
+
+
+def test_the_worker_tick_folds_the_days_that_closed(sqlite_centre: Centre) -> None:
+    from hub import worker
+
+    c = sqlite_centre
+    # The demo history is folded up to today; two days on, one more day has closed.
+    now = datetime.now(UTC) + timedelta(days=2)
+    with c.session() as session:
+        assert usage.roll_up_due(session, now)
+    worker.tick(c.hub, now)
+    with c.session() as session:
+        assert not usage.roll_up_due(session, now)
