@@ -32,7 +32,6 @@ def check_counters(url: str) -> list[seats.SeatCount]:
     return counts
 
 
-@pytest.mark.slow
 @pytest.mark.timeout(3600)
 def test_storm_never_oversubscribes(db_url: str) -> None:
     storm.prepare(db_url, users=16)
@@ -46,7 +45,6 @@ def test_storm_never_oversubscribes(db_url: str) -> None:
     assert all(c.consistent and c.leased == 0 for c in settle(db_url))
 
 
-@pytest.mark.slow
 @pytest.mark.timeout(1800)
 def test_sigkill_mid_storm_loses_no_seat(db_url: str) -> None:
     storm.prepare(db_url, users=16)
