@@ -438,10 +438,6 @@ _QU = cast(Table, Quota.__table__)
 _S = cast(Table, Suspension.__table__)
 
 
-def _exists(stmt: Select[Any]) -> Any:
-    return exists(stmt)
-
-
 def _quota_subject() -> Any:
     """Quotas that apply to the organisation ``:org`` (joined as ``organisations``) or the
     course ``:course``."""
@@ -455,27 +451,27 @@ def _build_probe() -> Select[Any]:
     for_feature = or_(_QU.c.feature_id.is_(None), _QU.c.feature_id == feature_id)
     pools_of = select(_P.c.id).where(_P.c.feature_id == feature_id).scalar_subquery()
     blocked = or_(
-        _exists(select(_U.c.id).where(_U.c.id == bindparam("user"), _U.c.disabled)),
-        _exists(select(_S.c.user_id).where(_S.c.user_id == bindparam("user"))),
-        _exists(select(_Q.c.id).where(_Q.c.feature_id == feature_id, _Q.c.status == "granted",
+        exists(select(_U.c.id).where(_U.c.id == bindparam("user"), _U.c.disabled)),
+        exists(select(_S.c.user_id).where(_S.c.user_id == bindparam("user"))),
+        exists(select(_Q.c.id).where(_Q.c.feature_id == feature_id, _Q.c.status == "granted",
                                       _Q.c.user_id == bindparam("user"))),
-        _exists(select(_H.c.id).select_from(_H.join(_R, _R.c.id == _H.c.reservation_id))
+        exists(select(_H.c.id).select_from(_H.join(_R, _R.c.id == _H.c.reservation_id))
                 .where(_H.c.pool_id.in_(pools_of), _H.c.kind == "reservation",
                        _H.c.released_at.is_(None), _H.c.seats >= bindparam("n"),
                        or_(_H.c.user_id == bindparam("user"),
                            _R.c.course == bindparam("course")))),
-        _exists(select(_QU.c.id).where(for_feature, or_(
+        exists(select(_QU.c.id).where(for_feature, or_(
             and_(_quota_subject(), _QU.c.seat_hours.is_not(None)), _QU.c.reserved_share > 0))),
     )
     waiting = (select(func.count()).select_from(_Q)
                .where(_Q.c.feature_id == feature_id, _Q.c.status == "waiting").scalar_subquery())
-    concurrent = _exists(select(_QU.c.id).where(for_feature, _quota_subject(),
+    concurrent = exists(select(_QU.c.id).where(for_feature, _quota_subject(),
                                                 _QU.c.max_concurrent.is_not(None)))
     booked = or_(
-        _exists(select(_R.c.id).where(_R.c.feature_id == feature_id,
+        exists(select(_R.c.id).where(_R.c.feature_id == feature_id,
                                       _R.c.status.in_(("approved", "active")),
                                       _R.c.ends_at > bindparam("now"))),
-        _exists(select(_H.c.id).where(_H.c.pool_id.in_(pools_of), _H.c.kind == "reservation",
+        exists(select(_H.c.id).where(_H.c.pool_id.in_(pools_of), _H.c.kind == "reservation",
                                       _H.c.released_at.is_(None))))
     pool_join = _F.join(_P, and_(_P.c.feature_id == _F.c.id, _P.c.suspended.is_(False),
                                  _P.c.seats > 0), isouter=True)
@@ -494,8 +490,6 @@ _CONCURRENT_QUOTAS = (
     .where(or_(_QU.c.feature_id.is_(None), _QU.c.feature_id == bindparam("feature")),
            _quota_subject(), _QU.c.max_concurrent.is_not(None))
     .order_by(_QU.c.id))
-_TAKE = (update(_P).where(_P.c.id == bindparam("pool"), _P.c.in_use + bindparam("n") <= _P.c.seats)
-         .values(in_use=_P.c.in_use + bindparam("n")).returning(_P.c.in_use))
 _INSERT_LEASE = insert(_L).returning(_L.c.id)
 
 
@@ -567,13 +561,13 @@ def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours:
     for _, pool_id, _, per_lease, max_hours, ttl, pool_seats, *_ in alive:
         if n > per_lease or hours > max_hours:
             continue
-        taken = conn.execute(_TAKE, {"pool": pool_id, "n": n}).first()
+        taken = seats.take(session, pool_id, n)
         if taken is None:
             continue
         if booked:  # seats booked in the lease's window, and owed to running bookings
             ahead = (policy.peak_booked(session, pool_id, now, end)
                      + policy.owed_to_bookings(session, pool_id))
-            if taken[0] + ahead > pool_seats:
+            if taken + ahead > pool_seats:
                 seats.give_back(session, pool_id, n)
                 if ahead and first_booking is None:
                     first_booking = _first_booking(session, pool_id, now, end)
@@ -596,8 +590,6 @@ _RETURN_READ = (select(_L.c.pool_id, _L.c.user_id, _L.c.seats, _L.c.hold_id, _L.
                              .join(_F, _F.c.id == _P.c.feature_id)
                              .join(_O, _O.c.id == _L.c.org_id))
                 .where(_L.c.id == bindparam("lease")))
-_GIVE_BACK = (update(_P).where(_P.c.id == bindparam("pool"), _P.c.in_use >= bindparam("n"))
-              .values(in_use=_P.c.in_use - bindparam("n")))
 _END = (update(_L).where(_L.c.id == bindparam("lease"), _L.c.ended_at.is_(None))
         .values(ended_at=bindparam("now"), end_reason="returned")
         .returning(exists(select(_Q.c.id).where(_Q.c.feature_id == bindparam("feature"),
@@ -617,9 +609,7 @@ def quick_return(session: Session, who: Who, lease_id: int, now: datetime, *,
     if user_id != who.id or ended_at is not None or hold_id is not None:
         return None
     # The pool's row first, then the lease's (the one lock order: see seats.lock_pools).
-    if conn.execute(_GIVE_BACK, {"pool": pool_id, "n": n}).rowcount != 1:
-        raise seats.SeatCounterBroken(f"pool {pool_id}: giving back {n} seats that are not "
-                                      f"counted", pool=pool_id)
+    seats.give_back(session, pool_id, n)
     ended = conn.execute(_END, {"lease": lease_id, "now": now, "feature": feature_id}).first()
     if ended is None:  # ended meanwhile (PostgreSQL): refuse; the rollback undoes the give-back
         reason, at = conn.execute(select(_L.c.end_reason, _L.c.ended_at)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ChipError
@@ -27,17 +27,23 @@ class SeatCounterBroken(ChipError):
     rpc_code = -32016
 
 
+_POOLS = cast(Table, Pool.__table__)
+# Built once: both run on every checkout and return (Core statements on the table, so no ORM
+# synchronisation of loaded Pool objects, as before).
+_TAKE = (update(_POOLS)
+         .where(_POOLS.c.id == bindparam("pool"),
+                _POOLS.c.in_use + bindparam("n") <= _POOLS.c.seats)
+         .values(in_use=_POOLS.c.in_use + bindparam("n")).returning(_POOLS.c.in_use))
+_GIVE_BACK = (update(_POOLS)
+              .where(_POOLS.c.id == bindparam("pool"), _POOLS.c.in_use >= bindparam("n"))
+              .values(in_use=_POOLS.c.in_use - bindparam("n")))
+
+
 def take(session: Session, pool_id: int, seats: int) -> int | None:
     """Take ``seats`` from the pool if they fit; return the new ``in_use`` or None."""
     if seats < 1:
         raise ValueError("seats must be positive")
-    row = session.execute(
-        update(Pool)
-        .where(Pool.id == pool_id, Pool.in_use + seats <= Pool.seats)
-        .values(in_use=Pool.in_use + seats)
-        .returning(Pool.in_use)
-        .execution_options(synchronize_session=False)
-    ).first()
+    row = session.execute(_TAKE, {"pool": pool_id, "n": seats}).first()
     return None if row is None else int(row[0])
 
 
@@ -45,12 +51,7 @@ def give_back(session: Session, pool_id: int, seats: int) -> None:
     """Return ``seats`` to the pool (the counter never goes below zero)."""
     if seats < 1:
         return
-    result = session.execute(
-        update(Pool)
-        .where(Pool.id == pool_id, Pool.in_use >= seats)
-        .values(in_use=Pool.in_use - seats)
-        .execution_options(synchronize_session=False)
-    )
+    result = session.execute(_GIVE_BACK, {"pool": pool_id, "n": seats})
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise SeatCounterBroken(f"pool {pool_id}: giving back {seats} seats that are not counted",
                                 pool=pool_id)
