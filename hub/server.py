@@ -67,13 +67,14 @@ def serve(hub: HubCore, login: str, *, stdin: BinaryIO | None = None,
     out_fd = out.fileno()
     dispatcher = Dispatcher(hub, login, refusal=refusal, key=key)
     reader = LineReader()
-    last_notification = _latest_notification(hub, login) if refusal is None else 0
+    last_notification = _latest_notification(hub, login, key) if refusal is None else 0
     next_poll = time.monotonic() + poll_seconds
     while True:
         ready, _, _ = select.select([fd], [], [], max(0.0, next_poll - time.monotonic()))
         if not ready or time.monotonic() >= next_poll:
             if refusal is None:
-                last_notification = _push_notifications(hub, login, out, last_notification)
+                last_notification = _push_notifications(hub, login, key, out,
+                                                        last_notification)
             next_poll = time.monotonic() + poll_seconds
             if not ready:
                 continue
@@ -98,17 +99,19 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _latest_notification(hub: HubCore, login: str) -> int:
+def _latest_notification(hub: HubCore, login: str, key: str | None) -> int:
     try:
-        items = hub.call(login, "notifications.latest_id", {})
+        items = hub.call(login, "notifications.latest_id", {}, key=key)
     except ChipError:
         return 0
     return int(items)
 
 
-def _push_notifications(hub: HubCore, login: str, out: BinaryIO, after: int) -> int:
+def _push_notifications(hub: HubCore, login: str, key: str | None, out: BinaryIO,
+                        after: int) -> int:
+    """Push what arrived since ``after`` (nothing once the connection's key is revoked)."""
     try:
-        items = hub.call(login, "notifications.since", {"after_id": after})
+        items = hub.call(login, "notifications.since", {"after_id": after}, key=key)
     except ChipError:
         return after
     for item in items:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from core import accounts, audit
 from core.db import transaction
-from core.errors import ChipError, InvalidInput, Unauthenticated
+from core.errors import ChipError, InvalidInput
 from hub import authorized_keys
 from hub.api import Hub
 from hub.centre import init_centre, open_hub, resolve_db_url
@@ -62,16 +62,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # (unopened) hub is never called.
         hub = Hub.__new__(Hub)
         refusal = exc
-    if refusal is None and args.key:
-        try:
-            with transaction(hub.sessions, write=False) as session:
-                if not accounts.key_is_active(session, args.key):
-                    refusal = Unauthenticated(f"the key {args.key} has been revoked",
-                                              fingerprint=args.key)
-        except ChipError as exc:
-            refusal = exc
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    # With the key, every call re-checks it: a key revoked while connected is refused next.
+    # With the key, every call (and every notification poll) checks it in the caller's own
+    # query: a revoked key is refused from the first call, or the next one once revoked.
     return serve(hub, args.user, refusal=refusal, key=args.key or None)
 
 
