@@ -191,9 +191,7 @@ def add_key(session: Session, user: User, key: PublicKey) -> SshKey:
 
 
 def revoke_key(session: Session, fingerprint: str) -> SshKey:
-    row = session.scalar(select(SshKey).where(SshKey.fingerprint == fingerprint))
-    if row is None:
-        raise NotFound(f"no key {fingerprint}")
+    row = get_key(session, fingerprint)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
     return row
@@ -207,7 +205,11 @@ def get_key(session: Session, fingerprint: str) -> SshKey:
 
 
 def key_info(row: SshKey) -> KeyInfo:
-    return KeyInfo(row.user.login, row.key_type, row.fingerprint, row.comment, row.added_at,
+    return _key_info(row, row.user.login)
+
+
+def _key_info(row: SshKey, login: str) -> KeyInfo:
+    return KeyInfo(login, row.key_type, row.fingerprint, row.comment, row.added_at,
                    row.revoked_at)
 
 
@@ -217,8 +219,7 @@ def list_keys(session: Session, login: str | None = None) -> list[KeyInfo]:
     if login is not None:
         query = query.where(User.login == login)
     rows = session.execute(query.order_by(User.login, SshKey.added_at, SshKey.id)).all()
-    return [KeyInfo(who, k.key_type, k.fingerprint, k.comment, k.added_at, k.revoked_at)
-            for k, who in rows]
+    return [_key_info(k, who) for k, who in rows]
 
 
 def key_is_active(session: Session, fingerprint: str) -> bool:
