@@ -15,7 +15,6 @@ caller can discard its unfinished uploads (:func:`abort_unfinished`).
 from __future__ import annotations
 
 import base64
-import hashlib
 import threading
 import uuid
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from typing import Any, TypeVar
 from core.errors import ChipError, LimitExceeded
 from desktop.schema_form import MAX_FILE_BYTES
 from desktop.tasks import is_retryable
+from hub.cli.jobs import file_sha256
 from hub.clients.base import HubClient
 
 #: bytes per chunk (the centre's upper bound is larger)
@@ -67,11 +67,6 @@ class SendControl:
         return self.stop.is_set() or self.closing()
 
 
-def _sha256(path: Path) -> str:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
 class _Sender:
     def __init__(self, control: SendControl) -> None:
         self.control = control
@@ -111,7 +106,7 @@ class _Sender:
         """One file: declared (resumed where the centre stands after every drop), sent from
         the centre's ``received``, finished once."""
         self.current = upload_name
-        job_id, size, digest = self.job_id, path.stat().st_size, _sha256(path)
+        job_id, size, digest = self.job_id, path.stat().st_size, file_sha256(path)
         finish_id = uuid.uuid4().hex
         with path.open("rb") as fh:
             while True:

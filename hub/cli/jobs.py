@@ -36,12 +36,10 @@ JOB_COLUMNS = ["id", "name", "user", "backend", "state", "outcome", "score", "at
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip")
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
+def file_sha256(path: Path) -> str:
+    """The file's sha256 in hex, as ``jobs.upload_begin`` declares it."""
     with path.open("rb") as fh:
-        while block := fh.read(CHUNK):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def upload_file(hub: HubClient, job_id: int, path: Path, name: str | None = None, *,
@@ -57,7 +55,7 @@ def upload_file(hub: HubClient, job_id: int, path: Path, name: str | None = None
         raise InvalidInput(f"{path} is not a regular file; refused", name=str(path))
     size = st.st_size
     up = hub.call("jobs.upload_begin", job_id=job_id, name=name or path.name, size=size,
-                  sha256=_sha256(path))
+                  sha256=file_sha256(path))
     offset = up.received
     with path.open("rb") as fh:
         while offset < size:
