@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from core.models.audit import AuditRecord
+from core.rawsql import RawStatement
+from core.timeutil import utcnow
+
+_INSERT = RawStatement(insert(cast(Table, AuditRecord.__table__)))
 
 
 def record(session: Session, actor: str, action: str, target: str = "", *,
            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
            request_id: str | None = None) -> None:
-    session.add(AuditRecord(actor=actor, action=action, target=target, before=before,
-                            after=after, request_id=request_id))
+    """One audit row, written at once with one INSERT (no ORM unit of work at the commit)."""
+    _INSERT.execute(session, {"at": utcnow(), "actor": actor, "action": action,
+                              "target": target, "before": before, "after": after,
+                              "request_id": request_id})
 
 
 def entries(session: Session, *, since: datetime | None = None, actor: str | None = None,

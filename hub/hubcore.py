@@ -28,6 +28,7 @@ from core.errors import (
     Unauthenticated,
 )
 from core.models.accounts import Organisation, SshKey, User, UserRole
+from core.rawsql import RawStatement
 from core.timeutil import utcnow
 from hub.context import Actor, CallContext
 from hub.models import RequestRecord
@@ -144,7 +145,7 @@ class HubCore:
             if replayable:
                 # One INSERT, no ORM unit of work. A copy of this request that raced us and
                 # committed first makes it fail; call() then answers with that copy's result.
-                session.connection().execute(_RECORD_INSERT, {
+                _RECORD_INSERT.execute(session, {
                     "user_id": actor.user_id, "request_id": request_id, "method": spec.name,
                     "result": encoded, "created_at": now})
             return encoded
@@ -186,8 +187,8 @@ def _dbapi(session: Session) -> Any:
     return session.connection().connection.dbapi_connection
 
 
-# Core, on the table: no ORM flush or identity map for the record.
-_RECORD_INSERT = insert(RequestRecord.metadata.tables[RequestRecord.__tablename__])
+# Core, on the table, run on the cursor: no ORM flush or identity map for the record.
+_RECORD_INSERT = RawStatement(insert(RequestRecord.metadata.tables[RequestRecord.__tablename__]))
 
 
 class _CallerQuery:

@@ -17,6 +17,7 @@ from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ChipError
+from core.rawsql import RawStatement
 from licensing.models import Hold, Lease, Pool
 
 
@@ -30,11 +31,11 @@ class SeatCounterBroken(ChipError):
 _POOLS = cast(Table, Pool.__table__)
 # Built once: both run on every checkout and return (Core statements on the table, so no ORM
 # synchronisation of loaded Pool objects, as before).
-_TAKE = (update(_POOLS)
+_TAKE = RawStatement(update(_POOLS)
          .where(_POOLS.c.id == bindparam("pool"),
                 _POOLS.c.in_use + bindparam("n") <= _POOLS.c.seats)
          .values(in_use=_POOLS.c.in_use + bindparam("n")).returning(_POOLS.c.in_use))
-_GIVE_BACK = (update(_POOLS)
+_GIVE_BACK = RawStatement(update(_POOLS)
               .where(_POOLS.c.id == bindparam("pool"), _POOLS.c.in_use >= bindparam("n"))
               .values(in_use=_POOLS.c.in_use - bindparam("n")))
 
@@ -43,7 +44,7 @@ def take(session: Session, pool_id: int, seats: int) -> int | None:
     """Take ``seats`` from the pool if they fit; return the new ``in_use`` or None."""
     if seats < 1:
         raise ValueError("seats must be positive")
-    row = session.execute(_TAKE, {"pool": pool_id, "n": seats}).first()
+    row = _TAKE.execute(session, {"pool": pool_id, "n": seats}).first()
     return None if row is None else int(row[0])
 
 
@@ -51,8 +52,7 @@ def give_back(session: Session, pool_id: int, seats: int) -> None:
     """Return ``seats`` to the pool (the counter never goes below zero)."""
     if seats < 1:
         return
-    result = session.execute(_GIVE_BACK, {"pool": pool_id, "n": seats})
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if _GIVE_BACK.execute(session, {"pool": pool_id, "n": seats}).rowcount != 1:
         raise SeatCounterBroken(f"pool {pool_id}: giving back {seats} seats that are not counted",
                                 pool=pool_id)
 
