@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import functools
 import json
 import logging
@@ -39,8 +40,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, select, text, update
+from sqlalchemy.orm import Session, SessionTransaction
 
 from core import claims
 from core.db import transaction
@@ -76,7 +77,13 @@ from remote.results import Outcome, RunResult
 from remote.sandbox import JobLimits, RunOutcome, SandboxSettings, package_root
 from remote.schedulers import JobRef, JobSpec, SchedState, Scheduler, make_scheduler
 from remote.schedulers.base import SchedStatus, SchedulerUnavailable
-from remote.workspace import StagingLimits, Workspace, seal
+from remote.workspace import (
+    StagingLimits,
+    Workspace,
+    expect_acceptance,
+    mark_accepted,
+    seal,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +92,7 @@ COMMANDS_ENV = "CHIPCOMMONS_FARM_COMMANDS"
 DEFAULT_FARM = "farm/embedded.yaml"
 DEFAULT_COMMANDS = "farm/commands.yaml"
 MAX_INFRA_RETRIES = 2
+ACCEPT_WAIT_SECONDS = 120.0  # how long an early-started job's wrapper waits for acceptance
 Notify = Callable[[int, str, dict[str, Any]], None]
 
 
@@ -100,6 +108,7 @@ class Farm:
     key_file: Path | None
     centre_name: str = ""
     max_infra_retries: int = MAX_INFRA_RETRIES
+    accept_wait: float = ACCEPT_WAIT_SECONDS
 
     @property
     def root(self) -> Path:
@@ -192,7 +201,8 @@ def build_farm(settings: dict[str, Any]) -> Farm | None:
                 key_file=tokens.key_path(Path(home)) if home else None,
                 centre_name=str(settings.get("centre_name", "")),
                 max_infra_retries=int(settings.get("farm_max_infra_retries",
-                                                   MAX_INFRA_RETRIES)))
+                                                   MAX_INFRA_RETRIES)),
+                accept_wait=float(settings.get("farm_accept_wait", ACCEPT_WAIT_SECONDS)))
 
 
 def farm_for(hub: Any) -> Farm:
@@ -404,10 +414,13 @@ Started = tuple[JobSpec, "Finish | ChipError"]
 
 
 def _start(farm: Farm, spec: JobSpec) -> Finish | ChipError:
-    """Begin the submission (Slurm: sbatch starts and runs on while the caller goes on); a
-    refusal is returned, not raised. A job the scheduler already took (its process died
-    before recording the id) is not submitted twice: its id is taken from the workspace."""
+    """Begin the submission of an accepted job (Slurm: sbatch starts and runs on while the
+    caller goes on); a refusal is returned, not raised. A job the scheduler already took (its
+    process died before recording the id) is not submitted twice: its id is taken from the
+    workspace, and a submission started before the commit gets its acceptance marker (the
+    database says the job is accepted: its wrapper may run)."""
     try:
+        mark_accepted(spec.workspace)
         done = farm.scheduler.submitted(spec.workspace)
         if done is not None:
             return lambda: done
@@ -428,6 +441,111 @@ def _finish(started: Finish | ChipError) -> tuple[str | None, ChipError | None]:
 
 def _try_submit(farm: Farm, spec: JobSpec) -> tuple[str | None, ChipError | None]:
     return _finish(_start(farm, spec))
+
+
+def _move_to_fresh_workspace(farm: Farm, job: FarmJob, name: str) -> Workspace:
+    """Give the job a new workspace ``name`` holding its sealed inputs (hard links), for a run
+    that must not meet what an earlier one left in the old workspace."""
+    old = farm.workspace(job)
+    fresh = Workspace.create(farm.root, name)
+    for src in old.inputs.rglob("*"):
+        rel = src.relative_to(old.inputs)
+        if src.is_dir() and not src.is_symlink():
+            (fresh.inputs / rel).mkdir(parents=True, exist_ok=True)
+        elif src.is_file() and not src.is_symlink():
+            (fresh.inputs / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(src, fresh.inputs / rel)
+    seal(fresh)
+    job.workspace = name
+    return fresh
+
+
+def _unused_name(farm: Farm, job: FarmJob) -> str:
+    base = service.workspace_name(job.id)
+    n = 1
+    while (farm.root / f"{base}-s{n}").exists():
+        n += 1
+    return f"{base}-s{n}"
+
+
+def _start_early(session: Session, farm: Farm, job: FarmJob, now: datetime) -> Started | None:
+    """Start the scheduler's submission of a draft being accepted, before its transaction
+    commits, so ``sbatch`` runs beside the rest of the acceptance and the commit (Slurm only:
+    ``Scheduler.early_start``; and only for a job that needs no licence seats, whose lease
+    tokens would be issued in the transaction).
+
+    Crash-safe by construction: the submission carries a fresh acceptance token
+    (:func:`remote.workspace.expect_acceptance`) and its wrapper runs nothing until the
+    token's marker is in the workspace. The marker is written right after the commit
+    (:func:`_guard_early_start`); a rollback takes the submission back at once; a process
+    killed before its commit leaves a Slurm job that waits for a marker that never comes and
+    then ends as "not accepted". A draft whose workspace a scheduler has already seen (such
+    an attempt) moves to a fresh workspace first — its stale job, cancelled by name, can
+    never run in or report on the new one — so a later submission runs exactly once."""
+    if job.features or not farm.scheduler.early_start:
+        return None
+    ws = farm.workspace(job)
+    if ws.job_file.exists() or ws.accept_token_file.exists():
+        with contextlib.suppress(ChipError):  # best effort: it refuses to run anyway
+            farm.scheduler.discard(ws)
+        ws = _move_to_fresh_workspace(farm, job, _unused_name(farm, job))
+    spec = dataclasses.replace(_spec(None, farm, job, now), accept_token=expect_acceptance(ws),
+                               accept_wait=farm.accept_wait)
+    begun: Finish | ChipError
+    try:
+        begun = farm.scheduler.start_submit(spec)
+    except ChipError as exc:  # recorded after the commit, like any refusal
+        begun = exc
+    _guard_early_start(session, farm, spec, begun)
+    return spec, begun
+
+
+def _guard_early_start(session: Session, farm: Farm, spec: JobSpec,
+                       begun: Finish | ChipError) -> None:
+    """When ``session``'s transaction ends: committed, write the acceptance marker (the job's
+    wrapper may run); rolled back, take the submission back."""
+    committed: list[bool] = []
+    ended: list[bool] = []
+
+    def on_commit(_session: Session) -> None:
+        committed.append(True)
+
+    def on_end(_session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is not None or ended:
+            return
+        ended.append(True)
+        if committed:
+            try:
+                mark_accepted(spec.workspace, spec.accept_token)
+            except OSError:  # its wrapper will refuse; the worker retries the job
+                log.exception("farm: job %s: cannot write its acceptance marker",
+                              spec.job_id)
+        else:
+            _take_back(farm, spec, begun)
+
+    event.listen(session, "after_commit", on_commit, once=True)
+    event.listen(session, "after_transaction_end", on_end)
+
+
+def _take_back(farm: Farm, spec: JobSpec, begun: Finish | ChipError) -> None:
+    """Undo a submission whose acceptance rolled back: wait for its id and cancel it (by
+    name when the answer is lost). Nothing is lost if this fails: it never gets a marker."""
+    if isinstance(begun, ChipError):
+        return
+    try:
+        sched_id: str | None = begun()
+    except ChipError:
+        sched_id = None
+    try:
+        if sched_id is not None:
+            farm.scheduler.cancel(JobRef(sched_id, spec.workspace.path))
+        else:
+            farm.scheduler.discard(spec.workspace)
+    except ChipError as exc:
+        log.warning("farm: the rolled-back submission of %s was not cancelled (%s); it will "
+                    "not run without acceptance", spec.job_id, exc.message)
+    except Exception:
+        log.exception("farm: cannot take back the submission of %s", spec.job_id)
 
 
 def accept(session: Session, job: FarmJob, now: datetime) -> None:
@@ -472,6 +590,28 @@ def _submit_all(farm: Farm, specs: dict[int, JobSpec], parallel: int, *,
         return answers | {job_id: future.result() for job_id, future in futures.items()}
 
 
+def _look_up(farm: Farm, specs: dict[int, JobSpec]
+             ) -> dict[int, tuple[str | None, ChipError | None]]:
+    """The jobs among ``specs`` that the scheduler already has, found by name in one look
+    (their acceptance marker written: the database has them accepted), with their ids; when
+    the scheduler cannot be asked, every job, unavailable (none is submitted blind)."""
+    try:
+        found = farm.scheduler.find_submitted([spec.workspace for spec in specs.values()])
+    except SchedulerUnavailable as exc:
+        return {job_id: (None, exc) for job_id in specs}
+    except ChipError as exc:
+        log.warning("farm: cannot look jobs up in the %s scheduler: %s", farm.scheduler.kind,
+                    exc.message)
+        return {}
+    out: dict[int, tuple[str | None, ChipError | None]] = {}
+    for job_id, spec in specs.items():
+        sched_id = found.get(spec.workspace.job_id)
+        if sched_id is not None:
+            mark_accepted(spec.workspace)
+            out[job_id] = (sched_id, None)
+    return out
+
+
 def snapshot(job: FarmJob) -> FarmJob:
     """A detached copy of what the scheduler needs of an accepted job, so the dispatcher can
     hand it off without reading it again (only jobs holding leases need the database, for
@@ -501,13 +641,15 @@ def _record_queued(session: Session, farm: Farm, job_id: int, sched_id: str,
 
 def hand_off(hub: Any, job_ids: Sequence[int], *, parallel: int = 1,
              known: dict[int, FarmJob] | None = None, probe_first: bool = False,
-             started: dict[int, Started] | None = None) -> int:
+             started: dict[int, Started] | None = None, look_up: bool = False) -> int:
     """Give accepted jobs to the scheduler. ``started`` jobs are already on their way (their
     submissions only need their answers); ``known`` jobs (:func:`snapshot` s taken when they
     were accepted) are not read again unless they hold leases; the rest are read in one short
     transaction. The scheduler is called outside any transaction (``parallel`` submissions at
     once) and the answers are recorded in one more; a job cancelled meanwhile is taken back
-    from the scheduler. Returns how many jobs got a scheduler id."""
+    from the scheduler. ``look_up`` (the worker, taking over jobs whose process died): first
+    ask the scheduler in one look which of them it has already (a lost answer) and adopt
+    those instead of submitting them again. Returns how many jobs got a scheduler id."""
     farm = farm_for(hub)
     now = hub.clock()
     known = known or {}
@@ -532,8 +674,12 @@ def hand_off(hub: Any, job_ids: Sequence[int], *, parallel: int = 1,
     if not specs and not refused:
         return 0
     answers = {job_id: _finish(begun) for job_id, (_spec_, begun) in started.items()}
-    answers |= _submit_all(farm, {i: sp for i, sp in specs.items() if i not in started},
-                           parallel, probe_first=probe_first)
+    to_submit = {i: sp for i, sp in specs.items() if i not in started}
+    if look_up and to_submit:
+        found = _look_up(farm, to_submit)
+        answers |= found
+        to_submit = {i: sp for i, sp in to_submit.items() if i not in found}
+    answers |= _submit_all(farm, to_submit, parallel, probe_first=probe_first)
     answers.update({job_id: (None, exc) for job_id, exc in refused.items()})
     handed = 0
     now = hub.clock()
@@ -607,16 +753,19 @@ class FarmDispatcher:
             return None
         return spec, _start(farm, spec)
 
-    def wake(self, *jobs: int | FarmJob) -> None:
+    def wake(self, *jobs: int | FarmJob, started: dict[int, Started] | None = None) -> None:
         """Queue these accepted jobs (ids, or :func:`snapshot` s taken at acceptance) for the
-        scheduler, starting the submission of each snapshot without leases at once, and wake
+        scheduler, starting the submission of each snapshot without leases at once (unless it
+        is among ``started``: begun before the commit, only its answer is owed), and wake
         the thread (or start it)."""
+        started = dict(started or {})
         with self._cond:
             fresh = [job for job in jobs
                      if (job if isinstance(job, int) else job.id) not in self._unfinished]
             self._unfinished.update(job if isinstance(job, int) else job.id for job in fresh)
-        started = {job.id: begun for job in fresh
-                   if isinstance(job, FarmJob) and (begun := self._start(job))}
+        started |= {job.id: begun for job in fresh
+                    if isinstance(job, FarmJob) and job.id not in started
+                    and (begun := self._start(job))}
         with self._cond:
             self._started.update(started)
             for job in fresh:
@@ -703,10 +852,12 @@ def dispatcher_for(hub: Any) -> FarmDispatcher:
 
 
 def submit(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: Notify, *,
-           hand_off_now: bool = True) -> None:
+           hand_off_now: bool = True) -> Started | None:
     """Seal, validate and stage a draft job, then queue it or let it wait for seats. With
-    ``hand_off_now=False`` the job is only accepted (the caller runs :func:`hand_off` after
-    its commit)."""
+    ``hand_off_now=False`` the job is only accepted (the caller hands it to the
+    :class:`FarmDispatcher` after its commit); on Slurm, a job needing no seats has its
+    ``sbatch`` started here already (:func:`_start_early`), returned for the dispatcher to
+    collect."""
     if job.state != JobState.DRAFT.value:
         raise Conflict(f"job {job.id} is {job.state}; only a draft can be submitted",
                        job=job.id, state=job.state)
@@ -733,6 +884,7 @@ def submit(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: No
         service.check_user_limits(session, job.user_id, now, user_limits.concurrent_jobs,
                                   user_limits.jobs_per_day)
     seal(ws)
+    started = None if hand_off_now else _start_early(session, farm, job, now)
     job.submitted_at = now
     move(session, job, JobState.STAGED, now, "inputs sealed and checked")
     if job.features:
@@ -741,15 +893,16 @@ def submit(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: No
         except (QuotaExceeded, NotEligible, LimitExceeded) as exc:
             service.finish(session, job, JobState.FAILED, now, f"licence refused: {exc.message}",
                            outcome="licence_refused", counts_as_attempt=False)
-            return
+            return None
         if not granted:
             move(session, job, JobState.WAITING, now, "waiting for seats of " +
                  ", ".join(job.queue_features))
-            return
+            return None
     if hand_off_now:
         enqueue(session, farm, job, now, notify)
     else:
         accept(session, job, now)
+    return started
 
 
 def cancel(session: Session, farm: Farm, job: FarmJob, now: datetime, notify: Notify) -> None:
@@ -784,18 +937,7 @@ def _retry(session: Session, farm: Farm, job: FarmJob, now: datetime, why: str,
         notify(job.user_id, "job.finished", {"job": job.id, "state": job.state})
         return
     job.infra_retries += 1
-    old = farm.workspace(job)
-    name = f"{service.workspace_name(job.id)}-r{job.infra_retries}"
-    fresh = Workspace.create(farm.root, name)
-    for src in old.inputs.rglob("*"):
-        rel = src.relative_to(old.inputs)
-        if src.is_dir() and not src.is_symlink():
-            (fresh.inputs / rel).mkdir(parents=True, exist_ok=True)
-        elif src.is_file() and not src.is_symlink():
-            (fresh.inputs / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.link(src, fresh.inputs / rel)
-    seal(fresh)
-    job.workspace = name
+    _move_to_fresh_workspace(farm, job, f"{service.workspace_name(job.id)}-r{job.infra_retries}")
     job.sched_id = None
     move(session, job, JobState.QUEUED, now,
          f"infrastructure error: {why}; retry {job.infra_retries} of {farm.max_infra_retries}")
@@ -901,7 +1043,7 @@ def dispatch(hub: Any, now: datetime | None = None) -> int:
         owed = [j.id for j in service.active_jobs(session, frozenset({JobState.QUEUED}))
                 if _waits_for_hand_off(j) and not _being_handed(j, now)]
     if owed:
-        hand_off(hub, owed, parallel=dispatch_parallel(hub), probe_first=True)
+        hand_off(hub, owed, parallel=dispatch_parallel(hub), probe_first=True, look_up=True)
     return changed
 
 

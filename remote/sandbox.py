@@ -738,12 +738,38 @@ def run_job(ws: Workspace) -> FinalStatus:
     return FinalStatus.model_validate(run_job_plain(ws))
 
 
-def run_job_plain(ws: Workspace) -> dict[str, object]:
+NOT_ACCEPTED = "the hub never accepted this submission"
+
+
+def _await_acceptance(ws: Workspace, token: str, wait: float, cancel: _CancelFlag) -> bool:
+    """Wait (at most ``wait`` seconds) for the hub's marker of this submission; False when it
+    did not come, or the job was cancelled meanwhile. The hub writes it right after its commit,
+    so it is nearly always there before the scheduler starts the job: the first look finds it."""
+    marker = ws.accepted_marker(token)
+    deadline = time.monotonic() + wait
+    pause = 0.005
+    while not marker.exists():
+        if cancel.is_set or ws.cancel_file.exists() or time.monotonic() >= deadline:
+            return False
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
+    return True
+
+
+def run_job_plain(ws: Workspace, accept_token: str | None = None,
+                  accept_wait: float = 0.0) -> dict[str, object]:
     """:func:`run_job` without pydantic: the status as ``status.json`` holds it.
 
     SIGTERM/SIGINT handlers go in before ``wrapper.pid`` is written, so a cancel that finds
     the pid file is always seen as a cancel; the pid file lets a scheduler tell a live wrapper
-    from a dead one."""
+    from a dead one.
+
+    With ``accept_token`` (a submission started before the hub committed the job) nothing runs
+    until the hub's marker for that token is in the workspace
+    (:func:`remote.workspace.mark_accepted`); without it after ``accept_wait`` seconds the
+    wrapper ends as an ``infrastructure_error`` that says :data:`NOT_ACCEPTED`, having run
+    nothing. The hub never gives such a workspace to a scheduler again (a later submission
+    of the job moves to a fresh one), so this status cannot stop a later run."""
     cancel = _CancelFlag()
     signal.signal(signal.SIGTERM, cancel.set)
     signal.signal(signal.SIGINT, cancel.set)
@@ -752,6 +778,16 @@ def run_job_plain(ws: Workspace) -> dict[str, object]:
     existing = _read_status_json(ws)
     if existing is not None:
         return existing  # already ended (e.g. cancelled while queued): never run twice
+    if accept_token is not None and not _await_acceptance(ws, accept_token, accept_wait,
+                                                          cancel):
+        if cancel.is_set or ws.cancel_file.exists():
+            status = status_json(RunOutcome.CANCELLED, utcnow(),
+                                 message="cancelled before start")
+        else:
+            status = status_json(RunOutcome.INFRASTRUCTURE_ERROR, utcnow(),
+                                 message=f"{NOT_ACCEPTED} (no acceptance within "
+                                 f"{accept_wait:g} s); nothing was run")
+        return _write_status_json_once(ws, status)
     try:
         job = Job.read(ws)
     except (OSError, ValueError) as exc:
@@ -777,17 +813,36 @@ def package_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+USAGE = "usage: python -m remote.sandbox run WORKSPACE [--accept-token T --accept-wait S]"
+
+
+def _parse_run(args: Sequence[str]) -> tuple[Path, str | None, float] | None:
+    """``run WORKSPACE [--accept-token TOKEN --accept-wait SECONDS]``, or None if malformed."""
+    if len(args) not in (2, 6) or args[0] != "run":
+        return None
+    if len(args) == 2:
+        return Path(args[1]), None, 0.0
+    opts = dict(zip(args[2::2], args[3::2], strict=True))
+    if set(opts) != {"--accept-token", "--accept-wait"}:
+        return None
+    try:
+        wait = float(opts["--accept-wait"])
+    except ValueError:
+        return None
+    return Path(args[1]), opts["--accept-token"], max(0.0, wait)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 2 or args[0] != "run":
-        print("usage: python -m remote.sandbox run WORKSPACE", file=sys.stderr)
+    parsed = _parse_run(list(sys.argv[1:] if argv is None else argv))
+    if parsed is None:
+        print(USAGE, file=sys.stderr)
         return 2
-    path = Path(args[1])
+    path, token, wait = parsed
     if not path.is_dir():
         print(f"remote.sandbox: no workspace at {path}", file=sys.stderr)
         return 2
     try:
-        status = run_job_plain(Workspace(path))
+        status = run_job_plain(Workspace(path), token, wait)
     except InvalidInput as exc:
         print(f"remote.sandbox: {exc.message}", file=sys.stderr)
         return 2

@@ -41,6 +41,7 @@ from core.errors import Conflict, InvalidInput, LimitExceeded, NotFound
 JOB_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 UPLOAD_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+ACCEPT_TOKEN_RE = re.compile(r"[0-9a-f]{8,64}")
 MAX_NAME_BYTES = 255
 MAX_PATH_BYTES = 1024
 COPY_CHUNK = 1 << 20
@@ -111,6 +112,18 @@ class Workspace:
     @property
     def wrapper_log(self) -> Path:
         return self.path / "wrapper.log"
+
+    @property
+    def accept_token_file(self) -> Path:
+        """The token of a submission started before the hub committed the job (see
+        :func:`expect_acceptance`)."""
+        return self.path / "accept.token"
+
+    def accepted_marker(self, token: str) -> Path:
+        """Present once the hub has committed the submission that carries ``token``."""
+        if not ACCEPT_TOKEN_RE.fullmatch(token):
+            raise InvalidInput("malformed acceptance token", token=token)
+        return self.path / f"accepted.{token}"
 
     def log(self, stream: Stream) -> Path:
         if stream not in ("stdout", "stderr"):
@@ -590,6 +603,35 @@ def _write_json_atomic(path: Path, payload: Mapping[str, object]) -> None:
 def write_json_atomic(path: Path, payload: Mapping[str, object]) -> None:
     """Write JSON so readers see either the old file or the whole new one."""
     _write_json_atomic(path, payload)
+
+
+def expect_acceptance(ws: Workspace) -> str:
+    """Start a submission that may reach the scheduler before the hub has committed the job:
+    a fresh token, kept in ``accept.token``. The job's wrapper is told the token and runs
+    only once :func:`mark_accepted` has written its marker (the hub does that right after
+    its commit; a submission whose transaction rolled back, or whose process died before the
+    commit, never gets one, so its wrapper refuses to run). Each submission has its own
+    token, so a marker never lets another submission of the same workspace run."""
+    token = secrets.token_hex(8)
+    ws.accept_token_file.write_text(token + "\n")
+    return token
+
+
+def mark_accepted(ws: Workspace, token: str | None = None) -> bool:
+    """The hub has committed the job: let its wrapper run. Without ``token``, the one in
+    ``accept.token`` (a process that took over the hand-off, e.g. the worker); False when
+    the workspace has none (its submission never waits for a marker)."""
+    if token is None:
+        try:
+            token = ws.accept_token_file.read_text().strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        if not ACCEPT_TOKEN_RE.fullmatch(token):
+            return False
+    fd = os.open(ws.accepted_marker(token),
+                 os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    os.close(fd)
+    return True
 
 
 def remove_workspace(ws: Workspace) -> None:

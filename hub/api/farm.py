@@ -168,10 +168,12 @@ class FarmApi:
             Workspace.create(self._farm().root, job.workspace)
         return job, ws
 
-    def _hand_off_after_commit(self, ctx: CallContext, job: Any) -> None:
+    def _hand_off_after_commit(self, ctx: CallContext, job: Any,
+                               started: farmops.Started | None = None) -> None:
         """Once this call's transaction has committed (and its connection is back in the
-        pool), wake the farm's dispatcher, which calls the scheduler in its own thread: the
-        caller does not wait for ``sbatch``, and the database is not held while it runs."""
+        pool), wake the farm's dispatcher, which calls the scheduler in its own thread (or,
+        for a submission ``started`` before the commit, collects its answer): the caller does
+        not wait for ``sbatch``, and the database is not held while it runs."""
         committed: list[bool] = []
         accepted = farmops.snapshot(job)
 
@@ -182,7 +184,8 @@ class FarmApi:
             if transaction.parent is not None or len(committed) != 1:
                 return
             committed.append(True)  # once
-            farmops.dispatcher_for(self).wake(accepted)
+            farmops.dispatcher_for(self).wake(
+                accepted, started=None if started is None else {accepted.id: started})
 
         event.listen(ctx.session, "after_commit", on_commit, once=True)
         event.listen(ctx.session, "after_transaction_end", on_end)
@@ -341,9 +344,10 @@ class FarmApi:
         """Seal the inputs, validate them against the backend, stage the job and queue it (or
         let it wait for licence seats)."""
         job = self._job(ctx, job_id, own=True)
-        farmops.submit(ctx.session, self._farm(), job, ctx.now, ctx.notify, hand_off_now=False)
+        started = farmops.submit(ctx.session, self._farm(), job, ctx.now, ctx.notify,
+                                 hand_off_now=False)
         if job.state == JobState.QUEUED.value and not job.sched_id:
-            self._hand_off_after_commit(ctx, job)
+            self._hand_off_after_commit(ctx, job, started)
         ctx.audit("job.submit", f"job:{job.id}", after={"state": job.state,
                                                         "features": job.features})
         return service.job_info(ctx.session, job, login=self._owner_login(ctx, job))

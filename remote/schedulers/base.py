@@ -55,6 +55,11 @@ class JobSpec:
     limits: JobLimits = field(default_factory=JobLimits)
     env: Mapping[str, str] = field(default_factory=dict)
     licences: Mapping[str, int] = field(default_factory=dict)
+    # A submission started before the hub committed the job (only for schedulers with
+    # ``early_start``): the wrapper runs once the hub's marker for this token is in the
+    # workspace, and refuses after ``accept_wait`` seconds without it.
+    accept_token: str | None = None
+    accept_wait: float = 0.0
 
     @property
     def job_id(self) -> str:
@@ -121,14 +126,24 @@ def wrapper_script(ws: Workspace, python: str) -> str:
         f"# ChipCommons job {ws.job_id}\n"
         "export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin\n"
         f"export PYTHONPATH={q(str(package_root()))}\n"
-        f"exec {q(python)} -m remote.sandbox run {q(str(ws.path))}\n"
+        f'exec {q(python)} -m remote.sandbox run {q(str(ws.path))} "$@"\n'
     )
+
+
+def wrapper_args(spec: JobSpec) -> list[str]:
+    """The wrapper's arguments after the workspace (the acceptance it waits for, if any)."""
+    if spec.accept_token is None:
+        return []
+    return ["--accept-token", spec.accept_token, "--accept-wait", f"{spec.accept_wait:g}"]
 
 
 class Scheduler(ABC):
     """The interface the job system calls. Implementations: ``local`` and ``slurm``."""
 
     kind: ClassVar[str]
+    # Whether the hub may start a submission before its transaction commits (the submission
+    # runs beside the commit and carries an acceptance token; see ``JobSpec.accept_token``).
+    early_start: ClassVar[bool] = False
 
     def __init__(self, sandbox: SandboxSettings, python: str | None = None) -> None:
         self.sandbox = sandbox
@@ -164,6 +179,18 @@ class Scheduler(ABC):
     def submitted(self, ws: Workspace) -> str | None:
         """The id of this workspace's job if the scheduler already took it (a hand-off whose
         answer was lost), else None. Schedulers whose ``submit`` is idempotent answer None."""
+        return None
+
+    def find_submitted(self, workspaces: Sequence[Workspace]) -> dict[str, str]:
+        """Ask the scheduler itself which of these workspaces' jobs it has (an answer lost
+        with the process that submitted them): ``{workspace job id: scheduler id}``, in one
+        look. Schedulers whose ``submit`` is idempotent answer ``{}``."""
+        return {}
+
+    def discard(self, ws: Workspace) -> None:
+        """Take back whatever was submitted for this workspace without the hub accepting it
+        (best effort: its wrapper refuses to run without acceptance anyway). Schedulers
+        without ``early_start`` never have such a job: nothing to do."""
         return None
 
     @abstractmethod

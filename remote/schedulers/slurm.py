@@ -35,6 +35,7 @@ from remote.schedulers.base import (
     env_with,
     finished,
     mark_finished,
+    wrapper_args,
     wrapper_script,
 )
 from remote.workspace import Workspace
@@ -67,7 +68,13 @@ _BAD_REQUEST = re.compile(
 
 
 class SlurmScheduler(Scheduler):
+    """Jobs through Slurm. ``early_start``: the hub may run ``sbatch`` beside its commit; such a
+    job's wrapper waits for the hub's acceptance marker (``JobSpec.accept_token``) before it
+    runs anything. A job is named ``cc-<workspace>``, so one whose ``sbatch`` answer was lost
+    is found again by name (:meth:`find_submitted`)."""
+
     kind = "slurm"
+    early_start = True
 
     def __init__(self, sandbox: SandboxSettings, *, partition: str | None = None,
                  account: str | None = None, mirror_licences: bool = False,
@@ -134,7 +141,7 @@ class SlurmScheduler(Scheduler):
         lic = self.licence_spec(spec.licences)
         if lic:
             argv.append(f"--licenses={lic}")
-        return [*argv, *self.extra_args, str(script)]
+        return [*argv, *self.extra_args, str(script), *wrapper_args(spec)]
 
     # --- the interface -------------------------------------------------------------------
 
@@ -194,9 +201,59 @@ class SlurmScheduler(Scheduler):
             return None
         return sched_id if sched_id.isdigit() else None
 
-    def _squeue(self, fmt: str) -> list[list[str]]:
-        """One ``squeue`` for all of this user's jobs, finished ones still listed included."""
-        proc = self._run(["squeue", "--noheader", "--me", "--states=all", f"--format={fmt}"])
+    def _named(self, workspaces: Sequence[Workspace]) -> dict[str, list[tuple[bool, int]]]:
+        """Slurm's jobs for these workspaces, by name (``cc-<workspace>``) and the folder they
+        run in, in one ``squeue`` (finished jobs still listed included):
+        ``{workspace job id: [(ended, Slurm id), ...]}``. Another farm root's job of the same
+        name (a second centre on this Slurm account) is not ours."""
+        wanted = {JOB_NAME_PREFIX + ws.job_id: ws for ws in workspaces}
+        if not wanted:
+            return {}
+        found: dict[str, list[tuple[bool, int]]] = {}
+        for row in self._squeue("%i|%j|%T|%Z", names=sorted(wanted)):
+            if len(row) < 4 or row[1] not in wanted or not row[0].isdigit() or \
+                    os.path.normpath(row[3]) != os.path.normpath(wanted[row[1]].path):
+                continue
+            state = row[2].split()[0].upper() if row[2].strip() else ""
+            found.setdefault(wanted[row[1]].job_id, []).append(
+                (state not in _PENDING | _RUNNING, int(row[0])))
+        return found
+
+    def find_submitted(self, workspaces: Sequence[Workspace]) -> dict[str, str]:
+        """The Slurm ids of these workspaces' jobs, looked up by name in one ``squeue``. A
+        workspace with several (never made by the hub itself) gets its lowest id that has not
+        ended; the id is kept in the workspace (``slurm.id``) as if sbatch had answered.
+        Raises :class:`SchedulerUnavailable` when Slurm cannot be asked: the caller must not
+        submit again then, it cannot know."""
+        by_path = {ws.job_id: ws for ws in workspaces}
+        out = {}
+        for job_id, ids in self._named(workspaces).items():
+            sched_id = str(min(ids)[1])
+            (by_path[job_id].path / SLURM_ID_FILE).write_text(sched_id + "\n")
+            out[job_id] = sched_id
+        return out
+
+    def discard(self, ws: Workspace) -> None:
+        """Cancel every job Slurm has for this workspace (submissions the hub never
+        accepted): one ``squeue``, then one ``scancel`` if any has not ended."""
+        ws.cancel_file.write_text("cancelled\n")  # a wrapper starting now stops at once
+        live = [str(i) for ended, i in self._named([ws]).get(ws.job_id, []) if not ended]
+        if not live:
+            return
+        proc = self._run(["scancel", *live])
+        if proc.returncode != 0 and "Invalid job id" not in (proc.stderr or ""):
+            err = self._error_line(proc)
+            if _UNREACHABLE.search(proc.stderr or ""):
+                raise SchedulerUnavailable(f"Slurm is unavailable: {err}", job_id=ws.job_id)
+            raise InfrastructureError(f"scancel failed: {err}", job_id=ws.job_id)
+
+    def _squeue(self, fmt: str, names: Sequence[str] = ()) -> list[list[str]]:
+        """One ``squeue`` for all of this user's jobs (or those with these names), finished
+        ones still listed included."""
+        argv = ["squeue", "--noheader", "--me", "--states=all", f"--format={fmt}"]
+        if names:
+            argv.append("--name=" + ",".join(names))
+        proc = self._run(argv)
         if proc.returncode != 0:
             raise SchedulerUnavailable(f"Slurm is unavailable: {self._error_line(proc)}")
         return [line.split("|") for line in proc.stdout.splitlines() if line.strip()]
