@@ -1,6 +1,7 @@
 """The farm's figures, each against its floor in the same run.
 
-    sudo .venv/bin/python bench/farm.py [--jobs N] [--rush N] [--db URL] [--slurm-dir DIR]
+    sudo .venv/bin/python bench/farm.py [--jobs N] [--rush N] [--db URL | --pg | --pg-server URL]
+                                        [--slurm-dir DIR] [--skip-scalesim]
 
 1. Submission overhead per job through the Hub against a raw ``sbatch --parsable`` on the same
    Slurm, alternated one by one so both see the same load. Two Hub figures: the accept latency
@@ -236,6 +237,13 @@ def bench_rush(hub: Hub, conf: Path, tmp: Path, n: int,
     ]
 
 
+def _drop_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=30)
@@ -243,12 +251,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="centre database URL (default: SQLite in a temp dir)")
     parser.add_argument("--pg", action="store_true",
                         help="run on a private PostgreSQL cluster started here")
+    parser.add_argument("--pg-server", metavar="URL",
+                        help="run on a fresh database made on this PostgreSQL server (an admin "
+                        "URL such as $CHIPCOMMONS_TEST_PG; dropped afterwards)")
     parser.add_argument("--slurm-dir")
     parser.add_argument("--skip-scalesim", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("CHIPCOMMONS_HOME", tempfile.mkdtemp(prefix="cc-bench-home-"))
-    rows: list[tuple[str, float, str]] = [("database", 0.0, (args.db or "sqlite").split(":")[0]
-                                           if not args.pg else "postgresql (private)")]
+    kind = ("postgresql (private)" if args.pg else "postgresql" if args.pg_server
+            else (args.db or "sqlite").split(":")[0])
+    rows: list[tuple[str, float, str]] = [("database", 0.0, kind)]
     tmp = Path(tempfile.mkdtemp(prefix="cc-bench-"))
     stops: list[Callable[[], None]] = []
     if args.pg and not args.db:
@@ -258,6 +270,12 @@ def main(argv: list[str] | None = None) -> int:
                                                                 dir="/tmp")))
         args.db = services.create_database(cluster.url, "cc_bench_farm")
         stops.append(cluster.stop)
+    if args.pg_server and not args.db:
+        from tests.support import services
+
+        name = f"cc_bench_farm_{os.getpid()}"
+        args.db = services.create_database(args.pg_server, name)
+        stops.append(lambda: _drop_database(args.pg_server, name))
     conf, stop = _start_slurm(args.slurm_dir)
     root = Path(tempfile.mkdtemp(prefix="cc-bench-farm-", dir="/tmp"))
     root.chmod(0o711)

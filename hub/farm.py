@@ -7,7 +7,10 @@ methods (:mod:`hub.api.farm`) call :func:`submit` and :func:`cancel`. ``jobs.sub
 once the job is accepted — sealed, validated, within the user's limits, holding its licence
 seats (or waiting for them), committed as ``queued`` with the reason :data:`ACCEPTED` and no
 scheduler id; the process's :class:`FarmDispatcher`, woken by that commit, then hands it to
-the scheduler outside any transaction and records the scheduler's id. The worker calls
+the scheduler outside any transaction and records the scheduler's id. On Slurm a job that
+needs no seats has its ``sbatch`` started before that commit, so it runs beside the commit;
+the job's wrapper runs nothing until the hub's acceptance marker for that submission follows
+the commit (:func:`_start_early`), and a rollback takes the submission back. The worker calls
 :func:`dispatch` every tick, which hands waiting jobs their seats, hands off accepted jobs
 whose process died and retries hand-offs to a scheduler that was down (outside its
 transaction too), polls the scheduler in one batch, renews the leases of running jobs and
@@ -40,7 +43,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import bindparam, event, insert, literal, select, text, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from core import claims
@@ -622,20 +625,43 @@ def snapshot(job: FarmJob) -> FarmJob:
                    workspace=job.workspace, state=job.state, sched_id=job.sched_id)
 
 
+_JOBS = FarmJob.metadata.tables[FarmJob.__tablename__]
+_EVENTS = FarmJobEvent.metadata.tables[FarmJobEvent.__tablename__]
+# Core statements on the tables, built once: recording an id is on every submission's path to
+# its scheduler id, and the ORM's bulk UPDATE/INSERT paths cost more than the statements.
+_RECORD_ID = update(_JOBS).where(
+    _JOBS.c.id == bindparam("r_job"), _JOBS.c.state == JobState.QUEUED.value,
+    _JOBS.c.sched_id.is_(None)).values(
+    sched_kind=bindparam("r_kind"), sched_id=bindparam("r_id"), reason=bindparam("r_reason"),
+    updated_at=bindparam("r_at"))
+_RECORD_EVENT = insert(_EVENTS)
+# PostgreSQL: both in one statement (one round trip), the UPDATE as a CTE whose row the event
+# is selected from (no row: no event, nothing returned; the driver's rowcount for such a
+# statement is not to be trusted).
+_HANDED = _RECORD_ID.returning(_JOBS.c.id).cte("handed")
+_RECORD_BOTH = insert(_EVENTS).from_select(
+    ["job_id", "at", "state", "message"],
+    select(_HANDED.c.id, bindparam("r_at", type_=_EVENTS.c.at.type),
+           literal(JobState.QUEUED.value, type_=_EVENTS.c.state.type),
+           bindparam("r_reason", type_=_EVENTS.c.message.type))).returning(_EVENTS.c.id)
+
+
 def _record_queued(session: Session, farm: Farm, job_id: int, sched_id: str,
                    now: datetime) -> bool:
-    """Record the scheduler's id of a job still waiting for it (one UPDATE and one event, no
-    unit of work); False when the job was cancelled or handed off elsewhere meanwhile."""
+    """Record the scheduler's id of a job still waiting for it (one UPDATE and one event, Core
+    statements: no unit of work); False when the job was cancelled or handed off elsewhere
+    meanwhile."""
     message = f"queued on the {farm.scheduler.kind} scheduler"
-    done = session.execute(
-        update(FarmJob).where(FarmJob.id == job_id, FarmJob.state == JobState.QUEUED.value,
-                              FarmJob.sched_id.is_(None))
-        .values(sched_kind=farm.scheduler.kind, sched_id=sched_id, reason=message,
-                updated_at=now).execution_options(synchronize_session=False))
-    if getattr(done, "rowcount", 0) != 1:
+    conn = session.connection()
+    values = {"r_job": job_id, "r_kind": farm.scheduler.kind, "r_id": sched_id,
+              "r_reason": message, "r_at": now}
+    if conn.dialect.name == "postgresql":
+        return conn.execute(_RECORD_BOTH, values).first() is not None
+    done = conn.execute(_RECORD_ID, values)
+    if done.rowcount != 1:
         return False
-    session.execute(insert(FarmJobEvent).values(job_id=job_id, at=now,
-                                                state=JobState.QUEUED.value, message=message))
+    conn.execute(_RECORD_EVENT, {"job_id": job_id, "at": now, "state": JobState.QUEUED.value,
+                                 "message": message})
     return True
 
 
@@ -718,7 +744,8 @@ class FarmDispatcher:
 
     :meth:`wake` is called right after a submission commits. For a job that holds no leases it
     starts the scheduler's submission there and then (Slurm: ``sbatch`` runs while the caller
-    returns); the dispatcher's thread collects the answers, and hands off any other job woken,
+    returns) unless it was started before the commit already (:func:`_start_early`); the
+    dispatcher's thread collects the answers, and hands off any other job woken,
     in batches (:func:`hand_off`), recording the ids in one transaction per batch. The thread
     waits for the next wake-up (no polling) and ends after :data:`DISPATCH_IDLE_SECONDS`
     without work; the next wake-up starts it again. A process that exits (the ``serve`` of a

@@ -390,7 +390,12 @@ def seal(ws: Workspace) -> None:
     if pending:
         names = ", ".join(p.name for p in pending)
         raise Conflict(f"uploads not finished: {names}", pending=[p.name for p in pending])
-    ws.staged_marker.write_text("sealed\n")
+    fd = os.open(ws.staged_marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC |
+                 os.O_NOFOLLOW, 0o644)
+    try:
+        os.write(fd, b"sealed\n")
+    finally:
+        os.close(fd)
 
 
 def stage_file(ws: Workspace, name: str, source: Path,
@@ -613,7 +618,12 @@ def expect_acceptance(ws: Workspace) -> str:
     commit, never gets one, so its wrapper refuses to run). Each submission has its own
     token, so a marker never lets another submission of the same workspace run."""
     token = secrets.token_hex(8)
-    ws.accept_token_file.write_text(token + "\n")
+    fd = os.open(ws.accept_token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC |
+                 os.O_NOFOLLOW, 0o644)
+    try:
+        os.write(fd, (token + "\n").encode())
+    finally:
+        os.close(fd)
     return token
 
 

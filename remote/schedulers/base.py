@@ -148,22 +148,33 @@ class Scheduler(ABC):
     def __init__(self, sandbox: SandboxSettings, python: str | None = None) -> None:
         self.sandbox = sandbox
         self.python = python or _default_python()
+        self._sandbox_checked = False
 
     def prepare(self, spec: JobSpec) -> None:
         """Checks every scheduler makes before it accepts a job, then writes ``job.json``:
         a sandbox must exist (or ``unsafe``), the inputs must be sealed, and the job must not
         have been submitted before."""
+        self.check(spec)
+        self.write_job_file(spec)
+
+    def check(self, spec: JobSpec) -> None:
+        """The checks of :meth:`prepare`, without writing anything."""
         ws = spec.workspace
         if not ws.exists():
             raise NotFound(f"workspace {ws.job_id} not found", job_id=ws.job_id)
-        require_sandbox(self.sandbox)
+        if not self._sandbox_checked:  # once per scheduler; the wrapper checks it again
+            require_sandbox(self.sandbox)
+            self._sandbox_checked = True
         if not ws.is_sealed():
             raise Conflict(f"inputs of job {ws.job_id} are not sealed (staging incomplete)",
                            job_id=ws.job_id)
         if ws.status_file.exists():
             raise Conflict(f"job {ws.job_id} has already ended", job_id=ws.job_id)
-        JobFile(job_id=ws.job_id, command=list(spec.command), env=dict(spec.env),
-                limits=spec.limits, sandbox=self.sandbox).write(ws)
+
+    def write_job_file(self, spec: JobSpec) -> None:
+        """``job.json``: what the wrapper runs, with its limits and sandbox."""
+        JobFile(job_id=spec.job_id, command=list(spec.command), env=dict(spec.env),
+                limits=spec.limits, sandbox=self.sandbox).write(spec.workspace)
 
     @abstractmethod
     def submit(self, spec: JobSpec) -> str:

@@ -13,11 +13,15 @@ job that has not ended: nothing is lost, the caller keeps the jobs queued and as
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
 import select
+import shutil
+import signal
 import subprocess
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -89,6 +93,7 @@ class SlurmScheduler(Scheduler):
         self.slurm_conf = str(slurm_conf) if slurm_conf else None
         self.extra_args = list(extra_args)
         self.timeout = timeout
+        self._sbatch: str | None = None
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -150,32 +155,50 @@ class SlurmScheduler(Scheduler):
 
     def start_submit(self, spec: JobSpec) -> Callable[[], str]:
         """Write the job file and batch script and start ``sbatch``; the returned call waits
-        for its answer (at most the command timeout) and returns the Slurm job id."""
-        self.prepare(spec)
+        for its answer (at most the command timeout) and returns the Slurm job id. A job that
+        waits for its acceptance (``spec.accept_token``) reads ``job.json`` only once accepted,
+        so that file is written while ``sbatch`` already runs."""
+        if spec.accept_token is None:
+            self.prepare(spec)
+            return self._start_sbatch(spec)
+        self.check(spec)
+        finish = self._start_sbatch(spec)
+        self.write_job_file(spec)
+        return finish
+
+    def _start_sbatch(self, spec: JobSpec) -> Callable[[], str]:
         ws = spec.workspace
         script = ws.path / "job.sbatch"
-        script.write_text(wrapper_script(ws, self.python))
-        script.chmod(0o700)
+        fd = os.open(script, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o700)
+        try:
+            os.write(fd, wrapper_script(ws, self.python).encode())
+            os.fchmod(fd, 0o700)
+        finally:
+            os.close(fd)
         argv = self.sbatch_argv(spec, script)
         env = env_with({"SLURM_CONF": self.slurm_conf} if self.slurm_conf else {})
         try:
-            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True, env=env)
+            child = _Child([self._sbatch_path(), *argv[1:]], env)
         except FileNotFoundError as exc:
             raise SchedulerUnavailable(f"{argv[0]} not found: is Slurm installed here?",
                                        command=argv[0]) from exc
 
         def finish() -> str:
-            if not _exited_within(proc, self.timeout):
-                proc.kill()
-                proc.communicate()
+            if not child.exited_within(self.timeout):
+                child.kill()
                 raise SchedulerUnavailable(f"sbatch did not answer within {self.timeout:g} s",
                                            command="sbatch")
-            out, err = proc.communicate()  # it has ended: no wait beyond reading its pipes
-            return self._submitted_as(ws, subprocess.CompletedProcess(argv, proc.returncode,
-                                                                      out, err))
+            code, out, err = child.collect()
+            return self._submitted_as(ws, subprocess.CompletedProcess(argv, code, out, err))
 
         return finish
+
+    def _sbatch_path(self) -> str:
+        """sbatch's full path (looked up on the first submission), or its bare name when it is
+        not on PATH (starting it then says so)."""
+        if self._sbatch is None:
+            self._sbatch = shutil.which("sbatch")
+        return self._sbatch or "sbatch"
 
     def _submitted_as(self, ws: Workspace, proc: subprocess.CompletedProcess[str]) -> str:
         """The job id in sbatch's answer (kept in the workspace), or why there is none."""
@@ -190,7 +213,7 @@ class SlurmScheduler(Scheduler):
         sched_id = first.split(";", 1)[0].strip()
         if not sched_id.isdigit():
             raise InfrastructureError(f"sbatch printed no job id: {first!r}", job_id=ws.job_id)
-        (ws.path / SLURM_ID_FILE).write_text(sched_id + "\n")
+        _write_id(ws.path / SLURM_ID_FILE, sched_id)
         return sched_id
 
     def submitted(self, ws: Workspace) -> str | None:
@@ -229,7 +252,7 @@ class SlurmScheduler(Scheduler):
         out = {}
         for job_id, ids in self._named(workspaces).items():
             sched_id = str(min(ids)[1])
-            (by_path[job_id].path / SLURM_ID_FILE).write_text(sched_id + "\n")
+            _write_id(by_path[job_id].path / SLURM_ID_FILE, sched_id)
             out[job_id] = sched_id
         return out
 
@@ -333,23 +356,83 @@ class SlurmScheduler(Scheduler):
         return out
 
 
-def _exited_within(proc: subprocess.Popen[str], timeout: float) -> bool:
-    """Whether the process ends within ``timeout`` seconds, woken the moment it does (a
-    pidfd; ``Popen.wait`` with a timeout polls with growing sleeps instead). sbatch's answer
-    is far smaller than a pipe's buffer, so it never blocks on its output meanwhile."""
+def _write_id(path: Path, sched_id: str) -> None:
+    """Keep a Slurm id in the workspace (plain os calls: it is on every submission's path)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW,
+                 0o644)
     try:
-        fd = os.pidfd_open(proc.pid)
-    except (AttributeError, OSError):  # no pidfd here: poll
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            return False
-        return True
-    try:
-        readable, _, _ = select.select([fd], [], [], timeout)
+        os.write(fd, f"{sched_id}\n".encode())
     finally:
         os.close(fd)
-    return bool(readable)
+
+
+class _Child:
+    """A short command (``sbatch``) started with ``posix_spawn`` (a third of what ``Popen``
+    costs to start one: this is on every submission's way to its Slurm id), stdin from
+    /dev/null, stdout and stderr to pipes. Its answer is far smaller than a pipe's buffer, so
+    it never blocks on its output before it exits."""
+
+    def __init__(self, argv: list[str], env: Mapping[str, str]) -> None:
+        out_r, out_w = os.pipe2(os.O_CLOEXEC)
+        err_r, err_w = os.pipe2(os.O_CLOEXEC)
+        try:
+            self.pid = os.posix_spawn(argv[0], argv, env, file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)])
+        except BaseException:
+            for fd in (out_r, err_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+        self.out, self.err = out_r, err_r
+        self.code: int | None = None
+
+    def exited_within(self, timeout: float) -> bool:
+        """Whether it ends within ``timeout`` seconds, woken the moment it does (a pidfd; a
+        short poll where there is none)."""
+        try:
+            fd = os.pidfd_open(self.pid)
+        except (AttributeError, OSError):
+            deadline = time.monotonic() + timeout
+            while not self._reaped(os.WNOHANG):
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.001)
+            return True
+        try:
+            readable, _, _ = select.select([fd], [], [], timeout)
+        finally:
+            os.close(fd)
+        return bool(readable)
+
+    def _reaped(self, flags: int = 0) -> bool:
+        if self.code is None:
+            pid, status = os.waitpid(self.pid, flags)
+            if pid == 0:
+                return False
+            self.code = os.waitstatus_to_exitcode(status)
+        return True
+
+    def _read(self, fd: int) -> str:
+        chunks = []
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+        os.close(fd)
+        return b"".join(chunks).decode(errors="replace")
+
+    def collect(self) -> tuple[int, str, str]:
+        """Its exit code, stdout and stderr (once it has exited)."""
+        out, err = self._read(self.out), self._read(self.err)
+        self._reaped()
+        assert self.code is not None
+        return self.code, out, err
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        self.collect()
 
 
 def _seconds_since(slurm_time: str) -> float:

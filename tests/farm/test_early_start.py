@@ -83,6 +83,17 @@ def _ran(ws: Workspace) -> bool:
     return (ws.work / "copy.rpt").exists() or ws.log("stdout").exists()
 
 
+def _submitted_again_runs_once(hub: Hub, client: Any, slurm: SlurmCluster, job_id: int,
+                               first: Workspace) -> None:
+    """The draft submitted again runs once, in a fresh workspace (the first never runs)."""
+    client.call("jobs.submit", job_id=job_id)
+    done = run_worker_until(hub, client, job_id, timeout=90)
+    assert done.state == "succeeded", done.reason
+    again = _workspace(hub, job_id)
+    assert again != first and _ran(again) and not _ran(first)
+    assert len(_slurm_jobs(slurm, again)) == 1
+
+
 @pytest.mark.parametrize("db", ["sqlite", "postgresql"])
 def test_the_early_start_ends_as_before(db: str, slurm: SlurmCluster, farm_root: Path,  # noqa: F811
                                         tmp_path: Path, uid_lock_dir: Path,
@@ -134,12 +145,7 @@ def test_a_rollback_after_the_early_start_cancels_it(slurm: SlurmCluster,
         # taken back: Slurm has it only as cancelled (or already forgotten), never live
         assert all(state not in LIVE for _, state in _slurm_jobs(slurm, first))
         assert first.cancel_file.exists() and not _ran(first)
-        # the draft submitted again runs once, in a fresh workspace
-        client.call("jobs.submit", job_id=job_id)
-        done = run_worker_until(hub, client, job_id, timeout=90)
-        assert done.state == "succeeded", done.reason
-        again = _workspace(hub, job_id)
-        assert again != first and _ran(again) and not _ran(first)
+        _submitted_again_runs_once(hub, client, slurm, job_id, first)
     finally:
         client.close()
 
@@ -171,13 +177,7 @@ def test_a_process_killed_before_its_commit_runs_nothing(slurm: SlurmCluster,
         assert status.outcome.value == "infrastructure_error"
         assert NOT_ACCEPTED in status.message and not _ran(first)
         assert client.call("jobs.show", job_id=job_id).state == "draft"
-        # submitted again: it runs once, in a fresh workspace
-        client.call("jobs.submit", job_id=job_id)
-        done = run_worker_until(hub, client, job_id, timeout=90)
-        assert done.state == "succeeded", done.reason
-        again = _workspace(hub, job_id)
-        assert again != first and _ran(again) and not _ran(first)
-        assert len(_slurm_jobs(slurm, again)) == 1
+        _submitted_again_runs_once(hub, client, slurm, job_id, first)
     finally:
         if proc is not None and proc.poll() is None:
             proc.kill()
