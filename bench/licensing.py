@@ -3,6 +3,11 @@ concurrent clients, beside the floor measured in the same run (a bare conditiona
 commit loop in one process), and a usage report over a million events — on SQLite and on
 PostgreSQL.
 
+The pairs are measured twice in one run: with the centre's broker (``chipcommons-hub broker``:
+the forced commands relay every connection to one process) and with one serve process per
+connection. Each connection first makes a few untimed pairs (desktops keep their connection
+open for hours; the figures are the steady state, not a process's first calls).
+
 Run: .venv/bin/python bench/licensing.py [--clients 32] [--seconds 20] [--events 1000000]
      [--pg postgresql://…] [--skip-remote] [--skip-report]
 Prints a table; not part of the test suite. PostgreSQL: --pg, $CHIPCOMMONS_TEST_PG, or a
@@ -15,6 +20,7 @@ import argparse
 import multiprocessing
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -36,6 +42,8 @@ from licensing.demo import make_history  # noqa: E402
 from tests.support import services  # noqa: E402
 
 CLIENT_USERS = ("demo.instructor", "demo.student")
+WARM_PAIRS = 3  # per connection, before the clock starts: desktops keep their connection open
+CENTRE_ENV = ("CHIPCOMMONS_HOME", "CHIPCOMMONS_CENTRE_HOME")
 FEATURE = "bench-seat"
 
 
@@ -68,7 +76,7 @@ def floor(url: str, seconds: float) -> float:
 # -- pairs through RemoteHub -----------------------------------------------------------------------
 
 def _client_process(centre: dict[str, Any], threads: int, seconds: float, ready: Any,
-                    go: Any, out: Any) -> None:
+                    go: Any, out: Any, warm: int = 0) -> None:
     from hub.clients.remote import RemoteHub, SshTarget
 
     latencies: list[float] = []
@@ -80,6 +88,9 @@ def _client_process(centre: dict[str, Any], threads: int, seconds: float, ready:
                                   Path(centre["keys"][login])),
                         known_hosts=Path(centre["known_hosts"]), timeout=60)
         hub.call("system.ping")
+        for _ in range(warm):  # steady state: the connection's first calls are not timed
+            lease = hub.call("leases.checkout", feature=FEATURE, seats=1, hours=1)
+            hub.call("leases.return", lease_id=lease.id)
         mine: list[float] = []
         ready.put(1)
         go.wait()
@@ -107,12 +118,13 @@ def _client_process(centre: dict[str, Any], threads: int, seconds: float, ready:
     out.put((latencies, failures[0]))
 
 
-def remote_pairs(centre: dict[str, Any], clients: int, seconds: float) -> dict[str, float]:
+def remote_pairs(centre: dict[str, Any], clients: int, seconds: float,
+                 warm: int = WARM_PAIRS) -> dict[str, float]:
     ctx = multiprocessing.get_context("spawn")
     procs_n = min(clients, 4)
     per = [clients // procs_n + (1 if i < clients % procs_n else 0) for i in range(procs_n)]
     out, ready, go = ctx.Queue(), ctx.Queue(), ctx.Event()
-    procs = [ctx.Process(target=_client_process, args=(centre, n, seconds, ready, go, out))
+    procs = [ctx.Process(target=_client_process, args=(centre, n, seconds, ready, go, out, warm))
              for n in per]
     for p in procs:
         p.start()
@@ -132,6 +144,32 @@ def remote_pairs(centre: dict[str, Any], clients: int, seconds: float) -> dict[s
     return {"pairs_per_s": len(latencies) / seconds,
             "p50_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
             "p99_ms": p99 * 1000, "failures": failures}
+
+
+class BrokerProcess:
+    """``chipcommons-hub broker`` for the centre, in the environment sshd gives the forced
+    commands (so the relays find its socket), as a centre runs it beside the worker."""
+
+    def __init__(self, url: str) -> None:
+        from hub.relay import socket_path
+
+        env = {k: v for k, v in os.environ.items() if k not in CENTRE_ENV}
+        saved = {k: os.environ.pop(k) for k in CENTRE_ENV if k in os.environ}
+        try:
+            self.path = socket_path(url)
+        finally:
+            os.environ.update(saved)
+        hub_bin = str(Path(sys.executable).with_name("chipcommons-hub"))
+        self.proc = subprocess.Popen([hub_bin, "--db", url, "broker"], env=env)
+        deadline = time.monotonic() + 60
+        while not self.path.exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the broker did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
 
 
 def make_remote_centre(url: str, work: Path, sshd: services.Sshd) -> dict[str, Any]:
@@ -243,16 +281,23 @@ def main() -> int:
                 url = fresh("pairs")
                 centre = make_remote_centre(url, work / f"centre-{backend}", sshd)
                 f = floor(url, min(10.0, args.seconds))
-                r = remote_pairs(centre, args.clients, args.seconds)
                 rows.append((backend, "floor: bare conditional UPDATE + commit, pairs/s",
                              f"{f:,.0f}"))
-                rows.append((backend, f"checkout+return via RemoteHub, {args.clients} clients, "
-                             "pairs/s", f"{r['pairs_per_s']:,.1f}"))
-                rows.append((backend, "  latency per pair p50 / p99 (ms)",
-                             f"{r['p50_ms']:.1f} / {r['p99_ms']:.1f}"))
-                rows.append((backend, "  ratio to the floor",
-                             f"{r['pairs_per_s'] / f:.3f}" if f else "-"))
-                rows.append((backend, "  failed pairs", f"{r['failures']}"))
+                broker = BrokerProcess(url)
+                try:
+                    rb = remote_pairs(centre, args.clients, args.seconds)
+                finally:
+                    broker.stop()
+                r = remote_pairs(centre, args.clients, args.seconds)
+                for label, got in (("with the centre's broker", rb),
+                                   ("one serve process per connection", r)):
+                    rows.append((backend, f"checkout+return via RemoteHub, {args.clients} "
+                                 f"clients, {label}, pairs/s", f"{got['pairs_per_s']:,.1f}"))
+                    rows.append((backend, "  latency per pair p50 / p99 (ms)",
+                                 f"{got['p50_ms']:.1f} / {got['p99_ms']:.1f}"))
+                    rows.append((backend, "  ratio to the floor",
+                                 f"{got['pairs_per_s'] / f:.3f}" if f else "-"))
+                    rows.append((backend, "  failed pairs", f"{got['failures']}"))
             if not args.skip_report:
                 rep = report_bench(fresh("report"), args.events)
                 rows.append((backend, f"usage report over {rep['events']:,.0f} events "

@@ -82,6 +82,17 @@ BY_CODE.setdefault(MethodNotFound.code, MethodNotFound)
 BY_CODE.setdefault(ConnectionLost.code, ConnectionLost)
 
 
+def decode_line(line: bytes) -> tuple[Any, bytes | None]:
+    """A request line decoded, or the encoded error that answers it instead."""
+    if len(line) > MAX_REQUEST_BYTES:
+        return None, encode(error_response(None, INVALID_REQUEST,
+                                           f"request larger than {MAX_REQUEST_BYTES} bytes"))
+    try:
+        return json.loads(line), None
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, encode(error_response(None, PARSE_ERROR, f"malformed JSON: {exc}"))
+
+
 class Dispatcher:
     """Decode one request line, call the Hub as ``login``, encode the answer."""
 
@@ -94,13 +105,11 @@ class Dispatcher:
 
     def handle_line(self, line: bytes) -> bytes | None:
         """Answer one line; ``None`` for a notification (a request without an id)."""
-        if len(line) > MAX_REQUEST_BYTES:
-            return encode(error_response(None, INVALID_REQUEST,
-                                         f"request larger than {MAX_REQUEST_BYTES} bytes"))
-        try:
-            message = json.loads(line)
-        except (ValueError, UnicodeDecodeError) as exc:
-            return encode(error_response(None, PARSE_ERROR, f"malformed JSON: {exc}"))
+        message, refused = decode_line(line)
+        return refused if refused is not None else self.answer(message)
+
+    def answer(self, message: Any) -> bytes | None:
+        """Answer a decoded request (see :func:`decode_line`)."""
         response = self.handle(message)
         return None if response is None else encode(response)
 

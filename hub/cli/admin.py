@@ -7,18 +7,22 @@ import getpass
 import logging
 import os
 import shlex
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from types import FrameType
 
 from core import accounts, audit
 from core.db import transaction
 from core.errors import ChipError, InvalidInput
 from hub import authorized_keys
 from hub.api import Hub
+from hub.broker import BROKER_WORKERS, Broker
 from hub.centre import init_centre, open_hub, resolve_db_url
 from hub.cli.output import add_subcommand, emit, fail
+from hub.relay import relay, socket_path
 from hub.server import serve
 
 RPC_COMMANDS = frozenset({"chipcommons-hub rpc"})
@@ -55,6 +59,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             sys.stderr.write(f"chipcommons-hub: this key only serves ChipCommons RPC "
                              f"(asked for {shown}); use the ChipCommons client\n")
             return 2
+    # The centre's broker answers the connection when it runs; this process then only relays.
+    relayed = relay(socket_path(resolve_db_url(args.db)), args.user, args.key or None)
+    if relayed is not None:
+        return relayed
     try:
         hub = open_hub(args.db)
     except ChipError as exc:
@@ -66,6 +74,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # With the key, every call (and every notification poll) checks it in the caller's own
     # query: a revoked key is refused from the first call, or the next one once revoked.
     return serve(hub, args.user, refusal=refusal, key=args.key or None)
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    """Answer every SSH connection of the centre from this process (see :mod:`hub.broker`)."""
+    hub = _hub(args)
+    broker = Broker(hub, socket_path(resolve_db_url(args.db)), workers=args.workers)
+    broker.bind()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        broker.stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    sys.stderr.write(f"chipcommons-hub broker: serving {broker.path}\n")
+    sys.stderr.flush()
+    broker.serve_forever()
+    return 0
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -206,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("serve", cmd_serve, "serve JSON-RPC on stdin/stdout (the SSH forced command)")
     p.add_argument("--user", required=True)
     p.add_argument("--key", help="fingerprint of the key that was used (refused once revoked)")
+    p = add("broker", cmd_broker, "answer every SSH connection from one process (the "
+            "forced commands then only relay to it)")
+    p.add_argument("--workers", type=int, default=BROKER_WORKERS,
+                   help="calls answered at once (default %(default)s)")
     p = add("rpc", cmd_serve, "alias of serve, for local pipes")
     p.add_argument("--user", required=True)
     p.add_argument("--key")

@@ -1,0 +1,238 @@
+"""The hub broker: SSH connections relayed to one process, over the real sshd, on SQLite and
+PostgreSQL — identities kept apart, keys still checked per call, notifications pushed, a
+killed broker replaced by the connections' own serve processes, bad peers refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core import accounts
+from core.db import transaction
+from core.errors import ChipError
+from hub.broker import QUICK_METHODS
+from hub.centre import open_hub
+from hub.clients.remote import RemoteHub
+from hub.relay import socket_path
+from tests.conftest import SshCentre, make_ssh_centre
+from tests.hub.test_remote_concurrency import _add_notification, _client
+from tests.support import services
+from tests.support.notifications import Collector
+
+HUB = str(Path(sys.executable).with_name("chipcommons-hub"))
+CENTRE_ENV = ("CHIPCOMMONS_HOME", "CHIPCOMMONS_CENTRE_HOME")
+
+
+def _sshd_env() -> dict[str, str]:
+    """The environment sshd gives the forced command (the tests' own home is not in it)."""
+    return {k: v for k, v in os.environ.items() if k not in CENTRE_ENV}
+
+
+def _socket_of(url: str) -> Path:
+    saved = {k: os.environ.pop(k) for k in CENTRE_ENV if k in os.environ}
+    try:
+        return socket_path(url)
+    finally:
+        os.environ.update(saved)
+
+
+class Broker:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path = _socket_of(url)
+        self.proc = subprocess.Popen([HUB, "--db", url, "broker"], env=_sshd_env(),
+                                     stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not self.path.exists():
+            assert self.proc.poll() is None, self.proc.communicate()[1]
+            assert time.monotonic() < deadline, "the broker did not start"
+            time.sleep(0.05)
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        rc = self.proc.wait(timeout=60)
+        assert self.proc.stderr is not None
+        self.proc.stderr.close()
+        return rc
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def centre(request: pytest.FixtureRequest, sshd: services.Sshd,
+           tmp_path: Path) -> SshCentre:
+    url = (f"sqlite:///{tmp_path / 'centre.sqlite3'}" if request.param == "sqlite"
+           else str(request.getfixturevalue("fresh_pg_url")))
+    return make_ssh_centre(url, sshd, tmp_path)
+
+
+@pytest.fixture
+def broker(centre: SshCentre) -> Iterator[Broker]:
+    made = Broker(centre.url)
+    yield made
+    made.stop()
+    made.path.unlink(missing_ok=True)
+
+
+def _serve_has_database(centre: SshCentre) -> bool:
+    """Whether some serve process of this centre answers calls itself, rather than relaying
+    them: a relay's one socket is a Unix socket (the broker's)."""
+    with open("/proc/net/unix") as table:
+        unix = {line.split()[6] for line in table.read().splitlines()[1:]}
+    for pid in subprocess.run(["pgrep", "-f", "--", f"--db {centre.url} serve"],
+                              capture_output=True, text=True).stdout.split():
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except FileNotFoundError:
+            continue
+        sockets = {link[8:-1] for link in links if link.startswith("socket:[")}
+        if not sockets & unix:
+            return True
+    return False
+
+
+def test_connections_are_answered_by_the_broker_each_as_itself(
+        centre: SshCentre, broker: Broker) -> None:
+    clients = {login: _client(centre, login) for login in ("demo.student", "demo.engineer")}
+    try:
+        errors: list[str] = []
+
+        def work(login: str, hub: RemoteHub) -> None:
+            try:
+                for _ in range(20):
+                    assert hub.call("me.whoami").login == login
+                    lease = hub.call("leases.checkout", feature="scalesim-slot", seats=1,
+                                     hours=1)
+                    assert lease.user == login
+                    assert hub.call("leases.return", lease_id=lease.id).end_reason == "returned"
+                    assert hub.call("quotas.mine") is not None  # a call for the workers
+            except Exception as exc:  # reported below
+                errors.append(f"{login}: {type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=work, args=item) for item in clients.items()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=180)
+        assert not errors, errors
+        assert not _serve_has_database(centre)
+    finally:
+        for hub in clients.values():
+            hub.close()
+
+
+def test_a_key_revoked_while_connected_is_refused_through_the_broker(
+        centre: SshCentre, broker: Broker) -> None:
+    client = _client(centre, "demo.student")
+    try:
+        assert client.call("me.whoami").login == "demo.student"
+        hub = open_hub(centre.url)
+        key = accounts.parse_public_key(Path(f"{centre.keys['demo.student']}.pub").read_text())
+        with transaction(hub.sessions) as session:
+            accounts.revoke_key(session, key.fingerprint)
+        hub.engine.dispose()
+        with pytest.raises(ChipError, match="revoked"):
+            client.call("me.whoami")
+    finally:
+        client.close()
+
+
+def test_notifications_are_pushed_through_the_broker(centre: SshCentre, broker: Broker) -> None:
+    client = _client(centre, "demo.instructor")
+    seen = Collector()
+    client.subscribe(seen)
+    try:
+        client.call("system.ping")
+        time.sleep(0.5)  # the broker takes the connection's notification baseline first
+        marker = uuid.uuid4().hex
+        _add_notification(centre.url, "demo.instructor", marker)
+        assert seen.arrived.wait(15), "no notification arrived"
+        assert marker in seen.markers()
+    finally:
+        client.close()
+
+
+def test_a_killed_broker_leaves_the_connections_to_their_own_serve(centre: SshCentre) -> None:
+    first = Broker(centre.url)
+    client = _client(centre, "demo.engineer")
+    try:
+        assert client.call("me.whoami").login == "demo.engineer"
+        first.stop(signal.SIGKILL)
+        assert first.path.exists()  # stale
+        assert client.call("me.whoami").login == "demo.engineer"  # reconnected, served itself
+        assert client.reconnects >= 1
+        assert _serve_has_database(centre)
+        second = Broker(centre.url)  # replaces the stale socket
+        try:
+            fresh = _client(centre, "demo.engineer")
+            try:
+                assert fresh.call("me.whoami").login == "demo.engineer"
+            finally:
+                fresh.close()
+            third = subprocess.run([HUB, "--db", centre.url, "broker"], env=_sshd_env(),
+                                   capture_output=True, text=True, timeout=60)
+            assert third.returncode != 0 and "already serves" in third.stderr
+        finally:
+            assert second.stop() == 0
+        assert not second.path.exists()  # a broker that stops removes its socket
+    finally:
+        client.close()
+        first.path.unlink(missing_ok=True)
+
+
+def _talk(path: Path, data: bytes) -> bytes:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(10)
+        sock.connect(os.fsencode(path))
+        sock.sendall(data)
+        out = b""
+        while True:
+            part = sock.recv(65536)
+            if not part:
+                return out
+            out += part
+            if out.count(b"\n") >= 2:
+                return out
+
+
+@pytest.mark.parametrize("handshake", [b"not json\n", b'{"login": 7}\n', b'{"key": "x"}\n',
+                                       b"x" * 5000])
+def test_a_bad_handshake_is_refused(centre: SshCentre, broker: Broker,
+                                    handshake: bytes) -> None:
+    assert _talk(broker.path, handshake) == b""
+    # The broker goes on serving the others.
+    request = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "me.whoami",
+                          "params": {}}).encode()
+    answer = _talk(broker.path, b'{"login": "demo.student", "key": null}\n' + request + b"\n")
+    assert answer.startswith(b"ok\n")
+    assert json.loads(answer.split(b"\n")[1])["result"]["login"] == "demo.student"
+
+
+def test_the_socket_is_only_for_the_broker_s_own_user(centre: SshCentre,
+                                                      broker: Broker) -> None:
+    assert broker.path.stat().st_mode & 0o777 == 0o600
+    code = ("import os, socket, sys\n"
+            "os.setgid(65534); os.setuid(65534)\n"
+            "s = socket.socket(socket.AF_UNIX)\n"
+            "try:\n    s.connect(sys.argv[1])\nexcept PermissionError:\n    sys.exit(3)\n"
+            "sys.exit(0 if s.recv(1) == b'' else 4)\n")
+    if os.getuid() != 0:
+        pytest.skip("needs root to act as another user")
+    done = subprocess.run([sys.executable, "-c", code, str(broker.path)], timeout=30)
+    assert done.returncode in (0, 3)  # refused by the file mode, or closed by the broker
+
+
+def test_quick_methods_are_hub_methods() -> None:
+    from hub.api import Hub
+
+    assert set(Hub.METHODS) >= QUICK_METHODS
