@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.orm import Session
 
 from core.models.audit import AuditRecord
@@ -15,7 +15,7 @@ from core.timeutil import utcnow
 _INSERT = RawStatement(insert(cast(Table, AuditRecord.__table__)))
 
 
-def record(session: Session, actor: str, action: str, target: str = "", *,
+def record(session: Session | Connection, actor: str, action: str, target: str = "", *,
            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
            request_id: str | None = None) -> None:
     """One audit row, written at once with one INSERT (no ORM unit of work at the commit)."""

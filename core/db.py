@@ -21,7 +21,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event, text
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    MetaData,
+    TypeDecorator,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
@@ -199,6 +208,38 @@ def transaction(factory: sessionmaker[Session], *, write: bool = True) -> Iterat
         session.close()
         if held and lock is not None:
             lock.release(held.pop())
+
+
+@contextlib.contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """One write transaction on a Connection, without an ORM session: as
+    :func:`transaction` (on SQLite the file's :class:`WriteLock`, then ``BEGIN IMMEDIATE``),
+    committed at the end, rolled back on any exception."""
+    lock: WriteLock | None = None
+    fd: int | None = None
+    if engine.dialect.name == "sqlite":
+        lock = getattr(engine, WRITE_LOCK_ATTR, None)
+        fd = lock.acquire() if lock is not None else None
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+            conn.begin()
+            try:
+                yield conn
+                conn.commit()
+            except OperationalError as exc:
+                if conn.in_transaction():
+                    conn.rollback()
+                raise DatabaseUnavailable(
+                    f"the centre database is unavailable: {exc.orig}") from exc
+            except BaseException:
+                if conn.in_transaction():
+                    conn.rollback()
+                raise
+    finally:
+        if fd is not None and lock is not None:
+            lock.release(fd)
 
 
 def ping(engine: Engine) -> None:

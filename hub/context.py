@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -40,11 +41,13 @@ class CallContext:
     ``open_session`` instead of a session (read calls), so a method that never touches the
     database costs no transaction."""
 
-    __slots__ = ("_open_session", "_session", "actor", "now", "pending_events", "request_id")
+    __slots__ = ("_open_session", "_session", "actor", "connection", "now", "pending_events",
+                 "request_id")
 
     def __init__(self, actor: Actor, now: datetime, *, session: Session | None = None,
                  request_id: str | None = None,
-                 open_session: Callable[[], Session] | None = None) -> None:
+                 open_session: Callable[[], Session] | None = None,
+                 connection: Connection | None = None) -> None:
         if (session is None) == (open_session is None):
             raise TypeError("give a session or a way to open one")
         self.actor = actor
@@ -53,6 +56,12 @@ class CallContext:
         self.pending_events: list[tuple[int, str, dict[str, Any]]] = []
         self._session = session
         self._open_session = open_session
+        self.connection = connection  # the write transaction's, for methods on_connection
+
+    @property
+    def opened_session(self) -> Session | None:
+        """The session if the method has used it (else None)."""
+        return self._session
 
     @property
     def session(self) -> Session:

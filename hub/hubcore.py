@@ -18,7 +18,7 @@ from sqlalchemy import Engine, and_, bindparam, insert, literal_column, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db import session_factory, transaction
+from core.db import session_factory, transaction, write_connection
 from core.errors import (
     AccountDisabled,
     ChipError,
@@ -125,6 +125,8 @@ class HubCore:
               request_id: str | None, key: str | None) -> Any:
         if not spec.write:
             return self._read(login, spec, params, key)
+        if spec.on_connection:
+            return self._write_on_connection(login, spec, params, request_id, key)
         replayable = request_id is not None
         with transaction(self.sessions, write=True) as session:
             # In the write transaction, so a user disabled (or a key revoked) concurrently is
@@ -150,6 +152,51 @@ class HubCore:
                     "result": encoded, "created_at": now})
             return encoded
 
+
+    def _write_on_connection(self, login: str, spec: MethodSpec, params: dict[str, Any],
+                             request_id: str | None, key: str | None) -> Any:
+        """A write call as :meth:`_call`, on a Connection: the ORM session (joined to its
+        transaction) is made only if the method uses ``ctx.session``; its pending changes are
+        flushed before the commit, and a rollback goes through it, so its ``after_rollback``
+        listeners run as on the session path."""
+        with write_connection(self.engine) as conn:
+            actor, used_for = self._identify(conn.connection.dbapi_connection, login, key=key,
+                                             request_id=request_id)
+            args = _admit(actor, spec, params)
+            if used_for is not None:
+                if used_for != spec.name:
+                    raise InvalidInput("request id reused for a different call")
+                return _REPLAYED.execute(conn, {"user": actor.user_id,
+                                                "request_id": request_id}).scalar()
+            now = self.clock()
+
+            def open_session() -> Session:
+                return Session(bind=conn, join_transaction_mode="rollback_only",
+                               expire_on_commit=False)
+
+            ctx = CallContext(actor, now, open_session=open_session, request_id=request_id,
+                              connection=conn)
+            try:
+                result = getattr(self, spec.attr)(ctx, **args)
+                encoded = spec.result.dump_python(result, mode="json")
+                if request_id is not None:
+                    _RECORD_INSERT.execute(conn, {
+                        "user_id": actor.user_id, "request_id": request_id, "method": spec.name,
+                        "result": encoded, "created_at": now})
+                session = ctx.opened_session
+                if session is not None:
+                    session.flush()
+            except BaseException:
+                session = ctx.opened_session
+                if session is not None:
+                    with contextlib.suppress(Exception):  # joined, so its listeners see it
+                        session.connection()
+                    session.rollback()  # rolls the connection back; its listeners run
+                    session.close()
+                raise
+            if ctx.opened_session is not None:
+                ctx.opened_session.close()
+            return encoded
 
     def _read(self, login: str, spec: MethodSpec, params: dict[str, Any],
               key: str | None) -> Any:
@@ -189,6 +236,9 @@ def _dbapi(session: Session) -> Any:
 
 # Core, on the table, run on the cursor: no ORM flush or identity map for the record.
 _RECORD_INSERT = RawStatement(insert(RequestRecord.metadata.tables[RequestRecord.__tablename__]))
+_REPLAYED = RawStatement(select(RequestRecord.result).where(
+    RequestRecord.user_id == bindparam("user"),
+    RequestRecord.request_id == bindparam("request_id")))
 
 
 class _CallerQuery:

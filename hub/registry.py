@@ -34,27 +34,31 @@ class MethodSpec:
     params: type[BaseModel]
     result: TypeAdapter[Any]
     doc: str
+    on_connection: bool = False
 
 
 _SPEC_ATTR = "__chipcommons_rpc__"
 
 
-def rpc(name: str, *, roles: frozenset[str], write: bool = False) -> Callable[[F], F]:
+def rpc(name: str, *, roles: frozenset[str], write: bool = False,
+        on_connection: bool = False) -> Callable[[F], F]:
     """Mark a Hub method as public under ``name``, callable by ``roles``.
 
     ``write=True`` methods run in a write transaction, are audited by the method itself and are
-    idempotent under a client request id.
+    idempotent under a client request id. ``on_connection=True`` write methods get
+    ``ctx.connection`` (their transaction's Connection) and make the ORM session only if they
+    touch ``ctx.session``: the hot paths (checkout, return, heartbeat) run without one.
     """
 
     def mark(func: F) -> F:
-        setattr(func, _SPEC_ATTR, (name, frozenset(roles), write))
+        setattr(func, _SPEC_ATTR, (name, frozenset(roles), write, on_connection))
         return func
 
     return mark
 
 
 def _build_spec(attr: str, func: Callable[..., Any]) -> MethodSpec:
-    name, roles, write = getattr(func, _SPEC_ATTR)
+    name, roles, write, on_connection = getattr(func, _SPEC_ATTR)
     hints = get_type_hints(func)
     sig = inspect.signature(func)
     fields: dict[str, Any] = {}
@@ -67,7 +71,7 @@ def _build_spec(attr: str, func: Callable[..., Any]) -> MethodSpec:
         model_name, __config__=ConfigDict(extra="forbid", strict=False), **fields)
     return MethodSpec(name=name, roles=roles, write=write, attr=attr, params=params,
                       result=TypeAdapter(hints.get("return", Any)),
-                      doc=inspect.getdoc(func) or "")
+                      doc=inspect.getdoc(func) or "", on_connection=on_connection and write)
 
 
 class MethodTable(Mapping[str, MethodSpec]):

@@ -11,6 +11,7 @@ by people already in the queue.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NoReturn, cast
@@ -497,7 +498,7 @@ _INSERT_LEASE = RawStatement(insert(_L).returning(_L.c.id))
 _NO_FLUSH_WAIT = RawStatement(text("SET LOCAL synchronous_commit = off"))
 
 
-def without_flush_wait(session: Session) -> None:
+def without_flush_wait(session: Session | Connection) -> None:
     """On PostgreSQL, commit this transaction without waiting for its WAL flush.
 
     The fast paths of checkout, return and heartbeat do: the pool's counter row is locked from
@@ -509,9 +510,13 @@ def without_flush_wait(session: Session) -> None:
     row together — so seats are never oversubscribed: a lost checkout's client is told its
     lease is unknown at its next heartbeat, and a lost return leaves a lease that the worker
     expires at its TTL. FlexLM's own daemons keep checkouts only in memory."""
-    conn = session.connection()
+    conn = _connection(session)
     if conn.dialect.name == "postgresql":
         _NO_FLUSH_WAIT.execute(conn, {})
+
+
+def _connection(where: Session | Connection) -> Connection:
+    return where.connection() if isinstance(where, Session) else where
 
 
 @dataclass(frozen=True)
@@ -542,15 +547,18 @@ def _check_concurrent(conn: Connection, who: Who, org_code: str, course: str | N
                                 limit="concurrent", max=most, current=current)
 
 
-def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours: float,
-                   now: datetime, *, host: str = "", course: str | None = None) -> LeaseInfo | None:
+def quick_checkout(session: Session | Connection, who: Who, feature_name: str, n: int,
+                   hours: float, now: datetime, *, host: str = "",
+                   course: str | None = None) -> LeaseInfo | None:
     """Check out in the plain case (see above), or refuse when the queue or a concurrent
-    maximum says no; None when the general path must decide."""
+    maximum says no; None when the general path must decide. On a bare Connection (no ORM
+    session) it decides only what needs none: quotas of concurrent use, bookings and the
+    refusal of a full pool go to the general path."""
     if n < 1 or not (math.isfinite(hours) and hours > 0) or len(host) > 200 or (
             course is not None and len(course) > 64):
         return None
     end = now + timedelta(hours=hours)
-    conn = session.connection()
+    conn = _connection(session)
     rows = _PROBE.execute(conn, {"feature": feature_name, "user": who.id, "org": who.org_id,
                                  "course": course, "now": now, "end": end, "n": n}).rows
     if not rows or rows[0][1] is None:
@@ -571,7 +579,10 @@ def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours:
         raise SeatsUnavailable(
             f"{waiting} request(s) are queued for {feature_name}; join the queue",
             reason="queued", queue_length=waiting, feature=feature_name)
+    if not isinstance(session, Session) and (concurrent or booked):
+        return None
     if concurrent or booked:
+        assert isinstance(session, Session)
         # As the general path: the feature's pools locked first, so two checkouts of one
         # organisation cannot both pass its maximum, nor a booking be made meanwhile
         # (PostgreSQL).
@@ -587,6 +598,7 @@ def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours:
         if taken is None:
             continue
         if booked:  # seats booked in the lease's window, and owed to running bookings
+            assert isinstance(session, Session)  # a bare connection stepped aside above
             ahead = (policy.peak_booked(session, pool_id, now, end)
                      + policy.owed_to_bookings(session, pool_id))
             if taken + ahead > pool_seats:
@@ -602,6 +614,8 @@ def quick_checkout(session: Session, who: Who, feature_name: str, n: int, hours:
         }).scalar()
         return LeaseInfo(lease_id, feature_name, pool_id, who.login, org_code, course, n,
                          "lease", host, False, now, expires, end, None, None)
+    if not isinstance(session, Session):
+        return None  # full: the general path refuses, with the reason and the next booking
     _refuse(session, feature_id, feature_name, sum(r[6] for r in alive), first_booking, now)
 
 
@@ -619,11 +633,13 @@ _END = RawStatement(update(_L).where(_L.c.id == bindparam("lease"), _L.c.ended_a
                                                 _Q.c.status == "waiting"))))
 
 
-def quick_return(session: Session, who: Who, lease_id: int, now: datetime, *,
-                 notify: Notify) -> LeaseInfo | None:
+def quick_return(session: Session | Connection, who: Who, lease_id: int, now: datetime, *,
+                 notify: Notify,
+                 orm: Callable[[], Session] | None = None) -> LeaseInfo | None:
     """Return a lease of one's own that came from the pool's free seats; None when the general
-    path must answer (someone else's, ended, unknown, or from a hold)."""
-    conn = session.connection()
+    path must answer (someone else's, ended, unknown, or from a hold). On a bare Connection,
+    ``orm`` gives the session joined to its transaction, for handing the seats to the queue."""
+    conn = _connection(session)
     row = _RETURN_READ.execute(conn, {"lease": lease_id}).first()
     if row is None:
         return None
@@ -641,7 +657,12 @@ def quick_return(session: Session, who: Who, lease_id: int, now: datetime, *,
         raise Conflict(f"lease {lease_id} already ended ({reason} at {_local(at)})",
                        lease=lease_id, reason=reason)
     if ended[0]:
-        queue.grant_heads(session, feature_id, now, notify)
+        if isinstance(session, Session):
+            queue.grant_heads(session, feature_id, now, notify)
+        elif orm is not None:
+            queue.grant_heads(orm(), feature_id, now, notify)
+        else:
+            raise TypeError("a return on a bare connection needs the session for the queue")
     return LeaseInfo(lease_id, feature, pool_id, who.login, org_code, course, n, kind, host,
                      False, started, expires, ends_by, now, "returned")
 
@@ -663,10 +684,11 @@ _HEARTBEAT = RawStatement(update(_L).where(_L.c.id == bindparam("lease"), _L.c.e
               .values(expires_at=bindparam("expires")))
 
 
-def quick_renew(session: Session, who: Who, lease_id: int, now: datetime) -> LeaseInfo | None:
+def quick_renew(session: Session | Connection, who: Who, lease_id: int,
+                now: datetime) -> LeaseInfo | None:
     """A heartbeat (no new end) on a running lease of one's own; None when the general path
     must answer."""
-    conn = session.connection()
+    conn = _connection(session)
     row = _RENEW_READ.execute(conn, {"lease": lease_id}).first()
     if row is None:
         return None
@@ -696,7 +718,7 @@ def plain(info: LeaseInfo) -> dict[str, Any]:
             for k, v in info.__dict__.items() if k != "token"}
 
 
-def audit(session: Session, actor: str, action: str, info: LeaseInfo,
+def audit(session: Session | Connection, actor: str, action: str, info: LeaseInfo,
           request_id: str | None) -> None:
     """The audit row of a lease change."""
     core_audit.record(session, actor, action, f"lease:{info.id}", after=plain(info),

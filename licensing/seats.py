@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
-from sqlalchemy import Select, Table, bindparam, func, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ChipError
@@ -40,7 +40,7 @@ _GIVE_BACK = RawStatement(update(_POOLS)
               .values(in_use=_POOLS.c.in_use - bindparam("n")))
 
 
-def take(session: Session, pool_id: int, seats: int) -> int | None:
+def take(session: Session | Connection, pool_id: int, seats: int) -> int | None:
     """Take ``seats`` from the pool if they fit; return the new ``in_use`` or None."""
     if seats < 1:
         raise ValueError("seats must be positive")
@@ -48,7 +48,7 @@ def take(session: Session, pool_id: int, seats: int) -> int | None:
     return None if row is None else int(row[0])
 
 
-def give_back(session: Session, pool_id: int, seats: int) -> None:
+def give_back(session: Session | Connection, pool_id: int, seats: int) -> None:
     """Return ``seats`` to the pool (the counter never goes below zero)."""
     if seats < 1:
         return

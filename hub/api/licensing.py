@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import event, select
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import claims
@@ -184,7 +184,7 @@ class LicensingApi:
 
     # -- leases -------------------------------------------------------------------------------
 
-    @rpc("leases.checkout", roles=SEAT_USERS, write=True)
+    @rpc("leases.checkout", roles=SEAT_USERS, write=True, on_connection=True)
     def leases_checkout(self, ctx: CallContext, feature: str, seats: int = 1, hours: float = 1.0,
                         host: str = "", course: str | None = None,
                         borrow: bool = False) -> LeaseInfo:
@@ -192,7 +192,7 @@ class LicensingApi:
         a = ctx.actor
         try:
             quick = None if borrow else leases.quick_checkout(
-                ctx.session, leases.Who(a.user_id, a.login, a.org_id), feature, seats, hours,
+                _where(ctx), leases.Who(a.user_id, a.login, a.org_id), feature, seats, hours,
                 ctx.now, host=host, course=course)
             info = quick or leases.checkout(ctx.session, self._user(ctx), feature, seats, hours,
                                             ctx.now, host=host, course=course, borrow=borrow,
@@ -203,25 +203,26 @@ class LicensingApi:
         except (QuotaExceeded, NotEligible, LimitExceeded) as exc:
             self._deny_later(ctx, feature, DENIAL_REASONS[type(exc)], seats, course)
             raise
-        leases.audit(ctx.session, a.login, "lease.checkout", info, ctx.request_id)
+        leases.audit(_where(ctx), a.login, "lease.checkout", info, ctx.request_id)
         return self._with_token(ctx, info)
 
-    @rpc("leases.return", roles=SEAT_USERS, write=True)
+    @rpc("leases.return", roles=SEAT_USERS, write=True, on_connection=True)
     def leases_return(self, ctx: CallContext, lease_id: int) -> LeaseInfo:
         a = ctx.actor
-        info = leases.quick_return(ctx.session, leases.Who(a.user_id, a.login, a.org_id),
-                                   lease_id, ctx.now, notify=ctx.notify) or leases.return_lease(
+        info = leases.quick_return(_where(ctx), leases.Who(a.user_id, a.login, a.org_id),
+                                   lease_id, ctx.now, notify=ctx.notify,
+                                   orm=lambda: ctx.session) or leases.return_lease(
             ctx.session, self._user(ctx), lease_id, ctx.now, notify=ctx.notify)
-        leases.audit(ctx.session, a.login, "lease.return", info, ctx.request_id)
+        leases.audit(_where(ctx), a.login, "lease.return", info, ctx.request_id)
         return info
 
-    @rpc("leases.renew", roles=SEAT_USERS, write=True)
+    @rpc("leases.renew", roles=SEAT_USERS, write=True, on_connection=True)
     def leases_renew(self, ctx: CallContext, lease_id: int,
                      hours: float | None = None) -> LeaseInfo:
         """Heartbeat (and optionally a new end); returns a fresh token."""
         a = ctx.actor
         quick = None if hours is not None else leases.quick_renew(
-            ctx.session, leases.Who(a.user_id, a.login, a.org_id), lease_id, ctx.now)
+            _where(ctx), leases.Who(a.user_id, a.login, a.org_id), lease_id, ctx.now)
         info = quick or leases.renew(ctx.session, self._user(ctx), lease_id, ctx.now,
                                      hours=hours)
         if hours is not None:
@@ -544,3 +545,12 @@ def _import_preview(session: Session, text: str, source: str) -> ImportPreview:
     session.expire_all()
     return ImportPreview(source, True, not errors, tuple(changes), tuple(errors),
                          tuple(lf.warnings), result)
+
+
+def _where(ctx: CallContext) -> Session | Connection:
+    """Where the fast paths run: the call's session once the method has opened one (so they
+    see its pending changes), else its bare connection (methods ``on_connection``)."""
+    session = ctx.opened_session
+    if session is not None or ctx.connection is None:
+        return ctx.session
+    return ctx.connection

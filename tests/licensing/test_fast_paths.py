@@ -141,3 +141,23 @@ def test_leases_list_is_one_query(centre: Centre) -> None:
     assert sorted(r.user for r in rows) == sorted([ENG, ENG2, "demo.student"])
     assert {r.feature for r in rows} == {"vcs"} and all(r.org != "?" for r in rows)
     assert len([q for q in sql if q.lstrip().upper().startswith("SELECT")]) == 1
+
+
+def test_refusals_on_the_bare_connection_record_their_denials(centre: Centre) -> None:
+    """leases.checkout runs on a bare connection (no ORM session) until it needs one: a
+    refusal decided there (the queue) and one left to the general path (a full pool) each
+    leave their denial, written after the rollback, and change nothing else."""
+    from licensing.models import Denial
+
+    centre.call(ENG, "leases.checkout", feature="vcs", seats=3)
+    with pytest.raises(SeatsUnavailable) as full:
+        centre.call(ENG2, "leases.checkout", feature="vcs")
+    centre.call(ENG2, "queue.join", feature="vcs")
+    with pytest.raises(SeatsUnavailable) as queued:
+        centre.call("demo.student", "leases.checkout", feature="vcs")
+    assert (full.value.data["reason"], queued.value.data["reason"]) == ("full", "queued")
+    with centre.session() as s:
+        assert sorted((d.feature, d.reason) for d in s.scalars(select(Denial))) == [
+            ("vcs", "full"), ("vcs", "queued")]
+        assert all(c.consistent for c in seats.count(s))
+    assert in_use(centre) == 3
