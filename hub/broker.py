@@ -117,6 +117,7 @@ class Broker:
         self._connections: set[_Connection] = set()
         self._listener: socket.socket | None = None
         self._uid = os.getuid()
+        self._next_due = 0.0  # when _poll_due next looks at the connections
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -268,8 +269,11 @@ class Broker:
         self._drain(conn, inline=True)
 
     def _poll_due(self) -> float:
-        """Queue the notification polls that are due; seconds until the next one."""
+        """Queue the notification polls that are due; seconds until the next one. The
+        connections are looked at only when the earliest poll is due, not on every event."""
         now = time.monotonic()
+        if now < self._next_due:
+            return self._next_due - now
         wait = self.poll_seconds
         for conn in list(self._connections):
             if conn.dispatcher is None:
@@ -278,6 +282,7 @@ class Broker:
                 conn.next_poll = now + self.poll_seconds
                 self._enqueue(conn, [_POLL])
             wait = min(wait, max(0.0, conn.next_poll - now))
+        self._next_due = now + wait
         return wait
 
     # -- the workers ---------------------------------------------------------------------------
