@@ -20,7 +20,6 @@ import argparse
 import multiprocessing
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,7 +42,6 @@ from tests.support import services  # noqa: E402
 
 CLIENT_USERS = ("demo.instructor", "demo.student")
 WARM_PAIRS = 3  # per connection, before the clock starts: desktops keep their connection open
-CENTRE_ENV = ("CHIPCOMMONS_HOME", "CHIPCOMMONS_CENTRE_HOME")
 FEATURE = "bench-seat"
 
 
@@ -144,32 +142,6 @@ def remote_pairs(centre: dict[str, Any], clients: int, seconds: float,
     return {"pairs_per_s": len(latencies) / seconds,
             "p50_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
             "p99_ms": p99 * 1000, "failures": failures}
-
-
-class BrokerProcess:
-    """``chipcommons-hub broker`` for the centre, in the environment sshd gives the forced
-    commands (so the relays find its socket), as a centre runs it beside the worker."""
-
-    def __init__(self, url: str) -> None:
-        from hub.relay import socket_path
-
-        env = {k: v for k, v in os.environ.items() if k not in CENTRE_ENV}
-        saved = {k: os.environ.pop(k) for k in CENTRE_ENV if k in os.environ}
-        try:
-            self.path = socket_path(url)
-        finally:
-            os.environ.update(saved)
-        hub_bin = str(Path(sys.executable).with_name("chipcommons-hub"))
-        self.proc = subprocess.Popen([hub_bin, "--db", url, "broker"], env=env)
-        deadline = time.monotonic() + 60
-        while not self.path.exists():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the broker did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=60)
 
 
 def make_remote_centre(url: str, work: Path, sshd: services.Sshd) -> dict[str, Any]:
@@ -283,7 +255,7 @@ def main() -> int:
                 f = floor(url, min(10.0, args.seconds))
                 rows.append((backend, "floor: bare conditional UPDATE + commit, pairs/s",
                              f"{f:,.0f}"))
-                broker = BrokerProcess(url)
+                broker = services.BrokerProcess(url)
                 try:
                     rb = remote_pairs(centre, args.clients, args.seconds)
                 finally:

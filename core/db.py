@@ -190,17 +190,17 @@ def transaction(factory: sessionmaker[Session], *, write: bool = True) -> Iterat
     try:
         bind = session.get_bind()
         if write and bind.dialect.name == "sqlite":
-            lock = getattr(bind, WRITE_LOCK_ATTR, None)
-            fd = lock.acquire() if lock is not None else None
-            if fd is not None:
-                held.append(fd)
+            taken = _take_write_lock(bind)
+            if taken is not None:
+                lock = taken[0]
+                held.append(taken[1])
                 event.listen(session, "after_transaction_end", let_go)
             session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
         yield session
         session.commit()
     except OperationalError as exc:
         session.rollback()
-        raise DatabaseUnavailable(f"the centre database is unavailable: {exc.orig}") from exc
+        raise _unavailable(exc) from exc
     except BaseException:
         session.rollback()
         raise
@@ -215,11 +215,7 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
     """One write transaction on a Connection, without an ORM session: as
     :func:`transaction` (on SQLite the file's :class:`WriteLock`, then ``BEGIN IMMEDIATE``),
     committed at the end, rolled back on any exception."""
-    lock: WriteLock | None = None
-    fd: int | None = None
-    if engine.dialect.name == "sqlite":
-        lock = getattr(engine, WRITE_LOCK_ATTR, None)
-        fd = lock.acquire() if lock is not None else None
+    taken = _take_write_lock(engine)
     try:
         with engine.connect() as conn:
             if engine.dialect.name == "sqlite":
@@ -231,15 +227,28 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
             except OperationalError as exc:
                 if conn.in_transaction():
                     conn.rollback()
-                raise DatabaseUnavailable(
-                    f"the centre database is unavailable: {exc.orig}") from exc
+                raise _unavailable(exc) from exc
             except BaseException:
                 if conn.in_transaction():
                     conn.rollback()
                 raise
     finally:
-        if fd is not None and lock is not None:
-            lock.release(fd)
+        if taken is not None:
+            taken[0].release(taken[1])
+
+
+def _take_write_lock(engine: Engine | Connection) -> tuple[WriteLock, int] | None:
+    """Take the SQLite file's :class:`WriteLock`: the lock and the descriptor that holds it,
+    or None (another database, no lock file, or already held by this thread)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    lock: WriteLock | None = getattr(engine, WRITE_LOCK_ATTR, None)
+    fd = lock.acquire() if lock is not None else None
+    return None if lock is None or fd is None else (lock, fd)
+
+
+def _unavailable(exc: OperationalError) -> DatabaseUnavailable:
+    return DatabaseUnavailable(f"the centre database is unavailable: {exc.orig}")
 
 
 def ping(engine: Engine) -> None:
@@ -247,4 +256,4 @@ def ping(engine: Engine) -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except OperationalError as exc:
-        raise DatabaseUnavailable(f"the centre database is unavailable: {exc.orig}") from exc
+        raise _unavailable(exc) from exc

@@ -74,12 +74,7 @@ class RawStatement:
 
     def execute(self, where: Connection | Session, params: Mapping[str, Any]) -> RawResult:
         """Run with ``params`` on ``where``'s transaction (begun if it was not)."""
-        if isinstance(where, Session):
-            if where.new or where.dirty or where.deleted:
-                where.flush()
-            conn = where.connection()
-        else:
-            conn = where
+        conn = connection_of(where)
         dialect = conn.dialect
         key, compiled = self._for(dialect, params)
         if not compiled.required <= params.keys():
@@ -137,6 +132,16 @@ class RawStatement:
                     found = _compile(self.statement, dialect, keys)
                     self._compiled[cache_key] = found
         return cache_key, found
+
+
+def connection_of(where: Connection | Session) -> Connection:
+    """The Connection of ``where``'s transaction (a session's pending changes flushed first,
+    as its autoflush would before a statement)."""
+    if not isinstance(where, Session):
+        return where
+    if where.new or where.dirty or where.deleted:
+        where.flush()
+    return where.connection()
 
 
 def _compile(statement: ClauseElement, dialect: Dialect,

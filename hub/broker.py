@@ -185,8 +185,7 @@ class Broker:
                     self._accept()
                 elif key.data is self:
                     with contextlib.suppress(BlockingIOError):
-                        while os.read(self._wake_r, 4096):
-                            pass
+                        os.read(self._wake_r, 1 << 16)  # a pipe holds at most 64 KiB
                     self._flush_all()
                 else:
                     conn: _Connection = key.data
@@ -382,10 +381,8 @@ class Broker:
                 return
             if conn.unsent:
                 try:
-                    sent = conn.sock.send(conn.unsent)
-                    del conn.unsent[:sent]
-                except (BlockingIOError, InterruptedError):
-                    pass
+                    with contextlib.suppress(BlockingIOError, InterruptedError):
+                        del conn.unsent[:conn.sock.send(conn.unsent)]
                 except OSError:
                     conn.unsent.clear()
             events = selectors.EVENT_READ | (selectors.EVENT_WRITE if conn.unsent else 0)

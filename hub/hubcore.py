@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, and_, bindparam, insert, literal_column, select
+from sqlalchemy import Connection, Engine, and_, bindparam, insert, literal_column, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -127,31 +127,18 @@ class HubCore:
             return self._read(login, spec, params, key)
         if spec.on_connection:
             return self._write_on_connection(login, spec, params, request_id, key)
-        replayable = request_id is not None
         with transaction(self.sessions, write=True) as session:
             # In the write transaction, so a user disabled (or a key revoked) concurrently is
             # either seen here or committed after this call.
             actor, used_for = self._identify(_dbapi(session), login, key=key,
-                                             request_id=request_id if replayable else None)
+                                             request_id=request_id)
             args = _admit(actor, spec, params)
             if used_for is not None:
-                if used_for != spec.name:
-                    raise InvalidInput("request id reused for a different call")
-                return session.scalar(select(RequestRecord.result).where(
-                    RequestRecord.user_id == actor.user_id,
-                    RequestRecord.request_id == request_id))
+                return _replayed(session, actor, spec, request_id, used_for)
             now = self.clock()
             ctx = CallContext(actor, now, session=session, request_id=request_id)
             result = getattr(self, spec.attr)(ctx, **args)
-            encoded = spec.result.dump_python(result, mode="json")
-            if replayable:
-                # One INSERT, no ORM unit of work. A copy of this request that raced us and
-                # committed first makes it fail; call() then answers with that copy's result.
-                _RECORD_INSERT.execute(session, {
-                    "user_id": actor.user_id, "request_id": request_id, "method": spec.name,
-                    "result": encoded, "created_at": now})
-            return encoded
-
+            return _answered(session, actor, spec, request_id, result, now)
 
     def _write_on_connection(self, login: str, spec: MethodSpec, params: dict[str, Any],
                              request_id: str | None, key: str | None) -> Any:
@@ -164,10 +151,7 @@ class HubCore:
                                              request_id=request_id)
             args = _admit(actor, spec, params)
             if used_for is not None:
-                if used_for != spec.name:
-                    raise InvalidInput("request id reused for a different call")
-                return _REPLAYED.execute(conn, {"user": actor.user_id,
-                                                "request_id": request_id}).scalar()
+                return _replayed(conn, actor, spec, request_id, used_for)
             now = self.clock()
 
             def open_session() -> Session:
@@ -178,25 +162,20 @@ class HubCore:
                               connection=conn)
             try:
                 result = getattr(self, spec.attr)(ctx, **args)
-                encoded = spec.result.dump_python(result, mode="json")
-                if request_id is not None:
-                    _RECORD_INSERT.execute(conn, {
-                        "user_id": actor.user_id, "request_id": request_id, "method": spec.name,
-                        "result": encoded, "created_at": now})
-                session = ctx.opened_session
-                if session is not None:
-                    session.flush()
+                encoded = _answered(conn, actor, spec, request_id, result, now)
+                if ctx.opened_session is not None:
+                    ctx.opened_session.flush()
+                return encoded
             except BaseException:
                 session = ctx.opened_session
                 if session is not None:
                     with contextlib.suppress(Exception):  # joined, so its listeners see it
                         session.connection()
                     session.rollback()  # rolls the connection back; its listeners run
-                    session.close()
                 raise
-            if ctx.opened_session is not None:
-                ctx.opened_session.close()
-            return encoded
+            finally:
+                if ctx.opened_session is not None:
+                    ctx.opened_session.close()
 
     def _read(self, login: str, spec: MethodSpec, params: dict[str, Any],
               key: str | None) -> Any:
@@ -227,6 +206,27 @@ def _admit(actor: Actor, spec: MethodSpec, params: dict[str, Any]) -> dict[str, 
     except ValidationError as exc:
         raise InvalidInput(_describe(exc), errors=_errors(exc)) from exc
     return dict(args)
+
+
+def _replayed(where: Session | Connection, actor: Actor, spec: MethodSpec,
+              request_id: str | None, used_for: str) -> Any:
+    """The recorded answer of a request id already used (for this same method only)."""
+    if used_for != spec.name:
+        raise InvalidInput("request id reused for a different call")
+    return _REPLAYED.execute(where, {"user": actor.user_id, "request_id": request_id}).scalar()
+
+
+def _answered(where: Session | Connection, actor: Actor, spec: MethodSpec,
+              request_id: str | None, result: Any, now: datetime) -> Any:
+    """The method's result as JSON, recorded under the request id when there is one: one
+    INSERT, no ORM unit of work. A copy of this request that raced us and committed first
+    makes it fail; :meth:`HubCore.call` then answers with that copy's result."""
+    encoded = spec.result.dump_python(result, mode="json")
+    if request_id is not None:
+        _RECORD_INSERT.execute(where, {"user_id": actor.user_id, "request_id": request_id,
+                                       "method": spec.name, "result": encoded,
+                                       "created_at": now})
+    return encoded
 
 
 def _dbapi(session: Session) -> Any:

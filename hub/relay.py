@@ -18,6 +18,7 @@ import socket
 from pathlib import Path
 
 from hub.centre import centre_home
+from hub.server import write_all
 
 HANDSHAKE_OK = b"ok\n"
 HANDSHAKE_TIMEOUT = 5.0
@@ -66,26 +67,12 @@ def _pump(sock_fd: int, stdin_fd: int, stdout_fd: int) -> int:
     """Copy stdin → broker and broker → stdout until either side closes."""
     while True:
         ready, _, _ = select.select([stdin_fd, sock_fd], [], [])
-        if stdin_fd in ready:
-            data = os.read(stdin_fd, CHUNK)
-            if not data:
-                return 0
-            if not _write_all(sock_fd, data):
-                return 0
-        if sock_fd in ready:
-            try:
-                data = os.read(sock_fd, CHUNK)
-            except ConnectionResetError:
-                return 0
-            if not data or not _write_all(stdout_fd, data):
-                return 0
-
-
-def _write_all(fd: int, data: bytes) -> bool:
-    view = memoryview(data)
-    try:
-        while view:
-            view = view[os.write(fd, view):]
-    except (BrokenPipeError, ConnectionResetError):
-        return False
-    return True
+        try:
+            for source, sink in ((stdin_fd, sock_fd), (sock_fd, stdout_fd)):
+                if source in ready:
+                    data = os.read(source, CHUNK)
+                    if not data:
+                        return 0
+                    write_all(sink, data)
+        except (BrokenPipeError, ConnectionResetError):
+            return 0

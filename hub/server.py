@@ -87,12 +87,12 @@ def serve(hub: HubCore, login: str, *, stdin: BinaryIO | None = None,
             if response is None:
                 continue
             try:
-                _write_all(out_fd, response)
+                write_all(out_fd, response)
             except (BrokenPipeError, ConnectionResetError):
                 return 0
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     """One write(2) for a whole answer, no user-space buffer to flush."""
     view = memoryview(data)
     while view:
@@ -116,7 +116,7 @@ def _push_notifications(hub: HubCore, login: str, key: str | None, out: BinaryIO
         return after
     for item in items:
         try:
-            _write_all(out.fileno(), encode(notification("notify", item)))
+            write_all(out.fileno(), encode(notification("notify", item)))
         except (BrokenPipeError, ConnectionResetError):
             raise SystemExit(0) from None
         after = max(after, int(item["id"]))

@@ -44,7 +44,7 @@ from core.errors import (
     SeatsUnavailable,
 )
 from core.models.accounts import Organisation, User
-from core.rawsql import RawStatement
+from core.rawsql import RawStatement, connection_of
 from core.timeutil import CENTRE_ZONE
 from licensing import policy, queue, seats
 from licensing.catalogue import get_feature, usable_pools
@@ -510,13 +510,9 @@ def without_flush_wait(session: Session | Connection) -> None:
     row together — so seats are never oversubscribed: a lost checkout's client is told its
     lease is unknown at its next heartbeat, and a lost return leaves a lease that the worker
     expires at its TTL. FlexLM's own daemons keep checkouts only in memory."""
-    conn = _connection(session)
+    conn = connection_of(session)
     if conn.dialect.name == "postgresql":
         _NO_FLUSH_WAIT.execute(conn, {})
-
-
-def _connection(where: Session | Connection) -> Connection:
-    return where.connection() if isinstance(where, Session) else where
 
 
 @dataclass(frozen=True)
@@ -558,7 +554,7 @@ def quick_checkout(session: Session | Connection, who: Who, feature_name: str, n
             course is not None and len(course) > 64):
         return None
     end = now + timedelta(hours=hours)
-    conn = _connection(session)
+    conn = connection_of(session)
     rows = _PROBE.execute(conn, {"feature": feature_name, "user": who.id, "org": who.org_id,
                                  "course": course, "now": now, "end": end, "n": n}).rows
     if not rows or rows[0][1] is None:
@@ -619,18 +615,19 @@ def quick_checkout(session: Session | Connection, who: Who, feature_name: str, n
     _refuse(session, feature_id, feature_name, sum(r[6] for r in alive), first_booking, now)
 
 
-_RETURN_READ = RawStatement(select(_L.c.pool_id, _L.c.user_id, _L.c.seats, _L.c.hold_id,
-                       _L.c.ended_at,
-                       _L.c.course, _L.c.kind, _L.c.host, _L.c.started_at, _L.c.expires_at,
-                       _L.c.ends_by, _P.c.feature_id, _F.c.name, _O.c.code)
-                .select_from(_L.join(_P, _P.c.id == _L.c.pool_id)
-                             .join(_F, _F.c.id == _P.c.feature_id)
-                             .join(_O, _O.c.id == _L.c.org_id))
-                .where(_L.c.id == bindparam("lease")))
-_END = RawStatement(update(_L).where(_L.c.id == bindparam("lease"), _L.c.ended_at.is_(None))
-        .values(ended_at=bindparam("now"), end_reason="returned")
-        .returning(exists(select(_Q.c.id).where(_Q.c.feature_id == bindparam("feature"),
-                                                _Q.c.status == "waiting"))))
+_RETURN_READ = RawStatement(
+    select(_L.c.pool_id, _L.c.user_id, _L.c.seats, _L.c.hold_id, _L.c.ended_at, _L.c.course,
+           _L.c.kind, _L.c.host, _L.c.started_at, _L.c.expires_at, _L.c.ends_by,
+           _P.c.feature_id, _F.c.name, _O.c.code)
+    .select_from(_L.join(_P, _P.c.id == _L.c.pool_id)
+                 .join(_F, _F.c.id == _P.c.feature_id)
+                 .join(_O, _O.c.id == _L.c.org_id))
+    .where(_L.c.id == bindparam("lease")))
+_END = RawStatement(
+    update(_L).where(_L.c.id == bindparam("lease"), _L.c.ended_at.is_(None))
+    .values(ended_at=bindparam("now"), end_reason="returned")
+    .returning(exists(select(_Q.c.id).where(_Q.c.feature_id == bindparam("feature"),
+                                            _Q.c.status == "waiting"))))
 
 
 def quick_return(session: Session | Connection, who: Who, lease_id: int, now: datetime, *,
@@ -639,7 +636,7 @@ def quick_return(session: Session | Connection, who: Who, lease_id: int, now: da
     """Return a lease of one's own that came from the pool's free seats; None when the general
     path must answer (someone else's, ended, unknown, or from a hold). On a bare Connection,
     ``orm`` gives the session joined to its transaction, for handing the seats to the queue."""
-    conn = _connection(session)
+    conn = connection_of(session)
     row = _RETURN_READ.execute(conn, {"lease": lease_id}).first()
     if row is None:
         return None
@@ -667,28 +664,28 @@ def quick_return(session: Session | Connection, who: Who, lease_id: int, now: da
                      False, started, expires, ends_by, now, "returned")
 
 
-_RENEW_READ = RawStatement(select(_L.c.user_id, _L.c.ended_at, _L.c.kind, _L.c.expires_at,
-                      _L.c.ends_by,
-                      _L.c.pool_id, _L.c.course, _L.c.seats, _L.c.host, _L.c.hold_id,
-                      _L.c.started_at, _P.c.lease_ttl_minutes, _F.c.name, _O.c.code,
-                      _O.c.suspended, _O.c.eligible_from, _O.c.eligible_until,
-                      exists(select(_S.c.user_id).where(_S.c.user_id == _L.c.user_id)),
-                      _U.c.disabled)
-               .select_from(_L.join(_P, _P.c.id == _L.c.pool_id)
-                            .join(_F, _F.c.id == _P.c.feature_id)
-                            .join(_O, _O.c.id == _L.c.org_id)
-                            .join(_U, _U.c.id == _L.c.user_id))
-               .where(_L.c.id == bindparam("lease")))
-_HEARTBEAT = RawStatement(update(_L).where(_L.c.id == bindparam("lease"), _L.c.ended_at.is_(None),
-                               _L.c.expires_at > bindparam("now"))
-              .values(expires_at=bindparam("expires")))
+_RENEW_READ = RawStatement(
+    select(_L.c.user_id, _L.c.ended_at, _L.c.kind, _L.c.expires_at, _L.c.ends_by,
+           _L.c.pool_id, _L.c.course, _L.c.seats, _L.c.host, _L.c.hold_id, _L.c.started_at,
+           _P.c.lease_ttl_minutes, _F.c.name, _O.c.code, _O.c.suspended, _O.c.eligible_from,
+           _O.c.eligible_until, exists(select(_S.c.user_id).where(_S.c.user_id == _L.c.user_id)),
+           _U.c.disabled)
+    .select_from(_L.join(_P, _P.c.id == _L.c.pool_id)
+                 .join(_F, _F.c.id == _P.c.feature_id)
+                 .join(_O, _O.c.id == _L.c.org_id)
+                 .join(_U, _U.c.id == _L.c.user_id))
+    .where(_L.c.id == bindparam("lease")))
+_HEARTBEAT = RawStatement(
+    update(_L).where(_L.c.id == bindparam("lease"), _L.c.ended_at.is_(None),
+                     _L.c.expires_at > bindparam("now"))
+    .values(expires_at=bindparam("expires")))
 
 
 def quick_renew(session: Session | Connection, who: Who, lease_id: int,
                 now: datetime) -> LeaseInfo | None:
     """A heartbeat (no new end) on a running lease of one's own; None when the general path
     must answer."""
-    conn = _connection(session)
+    conn = connection_of(session)
     row = _RENEW_READ.execute(conn, {"lease": lease_id}).first()
     if row is None:
         return None
@@ -708,8 +705,6 @@ def quick_renew(session: Session | Connection, who: Who, lease_id: int,
         return None  # ended or expired meanwhile: the general path says which
     return LeaseInfo(lease_id, feature, pool_id, who.login, org_code, course, n, kind, host,
                      hold_id is not None, started, expires, ends_by, None, None)
-
-
 
 
 def plain(info: LeaseInfo) -> dict[str, Any]:

@@ -31,13 +31,14 @@ class SeatCounterBroken(ChipError):
 _POOLS = cast(Table, Pool.__table__)
 # Built once: both run on every checkout and return (Core statements on the table, so no ORM
 # synchronisation of loaded Pool objects, as before).
-_TAKE = RawStatement(update(_POOLS)
-         .where(_POOLS.c.id == bindparam("pool"),
-                _POOLS.c.in_use + bindparam("n") <= _POOLS.c.seats)
-         .values(in_use=_POOLS.c.in_use + bindparam("n")).returning(_POOLS.c.in_use))
-_GIVE_BACK = RawStatement(update(_POOLS)
-              .where(_POOLS.c.id == bindparam("pool"), _POOLS.c.in_use >= bindparam("n"))
-              .values(in_use=_POOLS.c.in_use - bindparam("n")))
+_TAKE = RawStatement(
+    update(_POOLS)
+    .where(_POOLS.c.id == bindparam("pool"), _POOLS.c.in_use + bindparam("n") <= _POOLS.c.seats)
+    .values(in_use=_POOLS.c.in_use + bindparam("n")).returning(_POOLS.c.in_use))
+_GIVE_BACK = RawStatement(
+    update(_POOLS)
+    .where(_POOLS.c.id == bindparam("pool"), _POOLS.c.in_use >= bindparam("n"))
+    .values(in_use=_POOLS.c.in_use - bindparam("n")))
 
 
 def take(session: Session | Connection, pool_id: int, seats: int) -> int | None:

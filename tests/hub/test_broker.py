@@ -24,48 +24,13 @@ from core.errors import ChipError
 from hub.broker import QUICK_METHODS
 from hub.centre import open_hub
 from hub.clients.remote import RemoteHub
-from hub.relay import socket_path
 from tests.conftest import SshCentre, make_ssh_centre
 from tests.hub.test_remote_concurrency import _add_notification, _client
 from tests.support import services
 from tests.support.notifications import Collector
 
-HUB = str(Path(sys.executable).with_name("chipcommons-hub"))
-CENTRE_ENV = ("CHIPCOMMONS_HOME", "CHIPCOMMONS_CENTRE_HOME")
-
-
-def _sshd_env() -> dict[str, str]:
-    """The environment sshd gives the forced command (the tests' own home is not in it)."""
-    return {k: v for k, v in os.environ.items() if k not in CENTRE_ENV}
-
-
-def _socket_of(url: str) -> Path:
-    saved = {k: os.environ.pop(k) for k in CENTRE_ENV if k in os.environ}
-    try:
-        return socket_path(url)
-    finally:
-        os.environ.update(saved)
-
-
-class Broker:
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.path = _socket_of(url)
-        self.proc = subprocess.Popen([HUB, "--db", url, "broker"], env=_sshd_env(),
-                                     stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while not self.path.exists():
-            assert self.proc.poll() is None, self.proc.communicate()[1]
-            assert time.monotonic() < deadline, "the broker did not start"
-            time.sleep(0.05)
-
-    def stop(self, sig: int = signal.SIGTERM) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        rc = self.proc.wait(timeout=60)
-        assert self.proc.stderr is not None
-        self.proc.stderr.close()
-        return rc
+HUB = services.HUB_BIN
+Broker = services.BrokerProcess
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -179,7 +144,7 @@ def test_a_killed_broker_leaves_the_connections_to_their_own_serve(centre: SshCe
                 assert fresh.call("me.whoami").login == "demo.engineer"
             finally:
                 fresh.close()
-            third = subprocess.run([HUB, "--db", centre.url, "broker"], env=_sshd_env(),
+            third = subprocess.run([HUB, "--db", centre.url, "broker"], env=services.sshd_env(),
                                    capture_output=True, text=True, timeout=60)
             assert third.returncode != 0 and "already serves" in third.stderr
         finally:

@@ -6,8 +6,11 @@ import contextlib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -188,3 +191,46 @@ def temp_env(**values: str) -> Iterator[None]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+CENTRE_ENV = ("CHIPCOMMONS_HOME", "CHIPCOMMONS_CENTRE_HOME")
+HUB_BIN = str(Path(sys.executable).with_name("chipcommons-hub"))
+
+
+def sshd_env() -> dict[str, str]:
+    """The environment sshd gives a forced command (this process's centre home is not in it)."""
+    return {k: v for k, v in os.environ.items() if k not in CENTRE_ENV}
+
+
+class BrokerProcess:
+    """``chipcommons-hub broker`` for the centre at ``url``, in the environment sshd gives the
+    forced commands (so their relays find its socket), as a centre runs it beside the worker."""
+
+    def __init__(self, url: str) -> None:
+        from hub.relay import socket_path
+
+        saved = {k: os.environ.pop(k) for k in CENTRE_ENV if k in os.environ}
+        try:
+            self.path = socket_path(url)
+        finally:
+            os.environ.update(saved)
+        # A file, not a pipe that could fill up; closed by stop().
+        self.stderr = tempfile.TemporaryFile("w+")  # noqa: SIM115
+        self.proc = subprocess.Popen([HUB_BIN, "--db", url, "broker"], env=sshd_env(),
+                                     stderr=self.stderr, text=True)
+        deadline = time.monotonic() + 60
+        while not self.path.exists():
+            if self.proc.poll() is not None:
+                self.stderr.seek(0)
+                raise RuntimeError(f"the broker ended: {self.stderr.read()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the broker did not start within 60 s")
+            time.sleep(0.05)
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        """Signal it (unless it has ended) and wait; its exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        rc = self.proc.wait(timeout=60)
+        self.stderr.close()
+        return rc
