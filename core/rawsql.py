@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -142,6 +142,19 @@ def connection_of(where: Connection | Session) -> Connection:
     if where.new or where.dirty or where.deleted:
         where.flush()
     return where.connection()
+
+
+_NO_FLUSH_WAIT = RawStatement(text("SET LOCAL synchronous_commit = off"))
+
+
+def commit_without_flush_wait(where: Connection | Session) -> None:
+    """On PostgreSQL, let this transaction's commit return without waiting for its WAL flush
+    (elsewhere nothing). A hub or worker process killed loses nothing committed; a crash of
+    the database server itself can lose the last fraction of a second of such commits, each
+    all or nothing. Callers say why that is acceptable for what they commit."""
+    conn = connection_of(where)
+    if conn.dialect.name == "postgresql":
+        _NO_FLUSH_WAIT.execute(conn, {})
 
 
 def _compile(statement: ClauseElement, dialect: Dialect,

@@ -43,7 +43,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, event, func, insert, literal, select, text, update
+from sqlalchemy import bindparam, event, func, insert, literal, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from core import claims
@@ -60,6 +60,7 @@ from core.errors import (
 )
 from core.models.accounts import User
 from core.paths import resources_dir
+from core.rawsql import commit_without_flush_wait
 from hub.models import Notification
 from licensing import leases, tokens
 from licensing import queue as lqueue
@@ -722,7 +723,10 @@ def hand_off(hub: Any, job_ids: Sequence[int], *, parallel: int = 1,
             farm.scheduler.cancel(JobRef(ids[job_id], specs[job_id].workspace.path))
     if others:
         with transaction(hub.sessions) as session:
-            _no_wal_wait(session)
+            # A record lost in a database crash is found again (the worker hands the job off
+            # after the grace; Slurm's id is adopted from the workspace or found by name, the
+            # local scheduler's submit is idempotent), never run twice.
+            commit_without_flush_wait(session)
             notify = _notifier(session, now)
             for job in _handed_jobs(session, others, lock=True):
                 if _waits_for_hand_off(job):
@@ -731,21 +735,13 @@ def hand_off(hub: Any, job_ids: Sequence[int], *, parallel: int = 1,
     return len(recorded)
 
 
-def _no_wal_wait(session: Session) -> None:
-    """PostgreSQL: this transaction's commit does not wait for the WAL flush. A record lost in
-    a database crash is found again (the worker hands the job off after the grace; Slurm's id
-    is adopted from the workspace or found by name, the local scheduler's submit is
-    idempotent), never run twice."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-
-
 def _record_ids(hub: Any, farm: Farm, ids: dict[int, str], now: datetime) -> set[int]:
     """Record the scheduler's ids of jobs still waiting for them; the jobs recorded (the
     others were cancelled or handed off elsewhere meanwhile). PostgreSQL: one statement per
-    job in autocommit, its own transaction, without waiting for the WAL flush
-    (:func:`_no_wal_wait`) — one round trip instead of four (BEGIN, SET, the statement,
-    COMMIT). SQLite: one transaction for them all."""
+    job in autocommit, its own transaction, without waiting for the WAL flush (``set_config``
+    inside the statement, where :func:`~core.rawsql.commit_without_flush_wait` would cost a
+    SET of its own) — one round trip instead of four (BEGIN, SET, the statement, COMMIT).
+    SQLite: one transaction for them all."""
     if hub.engine.dialect.name == "postgresql":
         with hub.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")

@@ -27,7 +27,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -44,7 +43,7 @@ from core.errors import (
     SeatsUnavailable,
 )
 from core.models.accounts import Organisation, User
-from core.rawsql import RawStatement, connection_of
+from core.rawsql import RawStatement, commit_without_flush_wait, connection_of
 from core.timeutil import CENTRE_ZONE
 from licensing import policy, queue, seats
 from licensing.catalogue import get_feature, usable_pools
@@ -413,8 +412,7 @@ def record_denial(session: Session, at: datetime, feature: str, reason: str, *,
     """A refused checkout, for the usage report (its own small transaction). PostgreSQL does
     not wait for this commit's WAL flush: a denial lost in a crash is a statistic, not a
     seat."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL synchronous_commit = off"))
+    commit_without_flush_wait(session)
     session.add(Denial(at=at, feature=feature[:128], user_id=user_id, org_id=org_id,
                        course=course, seats=max(1, min(n, 1_000_000)), reason=reason[:32]))
 
@@ -495,24 +493,15 @@ _CONCURRENT_QUOTAS = (
 _INSERT_LEASE = RawStatement(insert(_L).returning(_L.c.id))
 
 
-_NO_FLUSH_WAIT = RawStatement(text("SET LOCAL synchronous_commit = off"))
-
-
-def without_flush_wait(session: Session | Connection) -> None:
-    """On PostgreSQL, commit this transaction without waiting for its WAL flush.
-
-    The fast paths of checkout, return and heartbeat do: the pool's counter row is locked from
-    the conditional UPDATE to the commit, so a flush wait there (about a millisecond per commit
-    on ordinary disks) would cap every pool at about a thousand changes a second, whatever the
-    hub's speed. What this costs: a crash of the database server itself (not of a hub or worker
-    process, which loses nothing committed) can lose the last fraction of a second of lease
-    changes. The database stays consistent — each change is all or nothing, counter and lease
-    row together — so seats are never oversubscribed: a lost checkout's client is told its
-    lease is unknown at its next heartbeat, and a lost return leaves a lease that the worker
-    expires at its TTL. FlexLM's own daemons keep checkouts only in memory."""
-    conn = connection_of(session)
-    if conn.dialect.name == "postgresql":
-        _NO_FLUSH_WAIT.execute(conn, {})
+# The fast paths of checkout, return and heartbeat commit without waiting for the WAL flush
+# (rawsql.commit_without_flush_wait): the pool's counter row is locked from the conditional
+# UPDATE to the commit, so a flush wait there (about a millisecond per commit on ordinary
+# disks) would cap every pool at about a thousand changes a second, whatever the hub's speed.
+# A crash of the database server itself can lose the last fraction of a second of lease
+# changes; each is all or nothing, counter and lease row together, so seats are never
+# oversubscribed: a lost checkout's client is told its lease is unknown at its next heartbeat,
+# and a lost return leaves a lease that the worker expires at its TTL. FlexLM's own daemons
+# keep checkouts only in memory.
 
 
 @dataclass(frozen=True)
@@ -586,7 +575,7 @@ def quick_checkout(session: Session | Connection, who: Who, feature_name: str, n
     if concurrent:
         _check_concurrent(conn, who, org_code, course, feature_id, n)
     first_booking: Reservation | None = None
-    without_flush_wait(session)
+    commit_without_flush_wait(session)
     for _, pool_id, _, per_lease, max_hours, ttl, pool_seats, *_ in alive:
         if n > per_lease or hours > max_hours:
             continue
@@ -644,7 +633,7 @@ def quick_return(session: Session | Connection, who: Who, lease_id: int, now: da
      feature_id, feature, org_code) = row
     if user_id != who.id or ended_at is not None or hold_id is not None:
         return None
-    without_flush_wait(session)
+    commit_without_flush_wait(session)
     # The pool's row first, then the lease's (the one lock order: see seats.lock_pools).
     seats.give_back(session, pool_id, n)
     ended = _END.execute(conn, {"lease": lease_id, "now": now, "feature": feature_id}).first()
@@ -699,7 +688,7 @@ def quick_renew(session: Session | Connection, who: Who, lease_id: int,
             or (eligible_until is not None and day > eligible_until)):
         return None
     expires = min(ends_by, now + timedelta(minutes=ttl))
-    without_flush_wait(session)
+    commit_without_flush_wait(session)
     if _HEARTBEAT.execute(conn, {"lease": lease_id, "now": now,
                                  "expires": expires}).rowcount != 1:
         return None  # ended or expired meanwhile: the general path says which
