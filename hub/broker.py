@@ -12,6 +12,13 @@ How it runs:
   and writes answers that could not be written at once. A connection's first line says who
   sshd authenticated (login and key fingerprint); the peer must run as the broker's own user
   (``SO_PEERCRED``), and the socket is 0600 in the centre's 0700 home.
+- The relay attaches sshd's pipes to that line (``SCM_RIGHTS``). After the broker's ``ok`` and
+  the relay's ``go`` (the relay no longer reads them: a relay that gave up waiting for ``ok``
+  serves the connection itself and never says ``go``), the broker reads the requests from sshd
+  and writes the answers to sshd itself, with no process copying bytes in between, and watches
+  the relay's socket only to learn that the relay is gone (sshd stops forwarding a session's
+  input when its command exits), which closes the connection. A peer that attaches nothing sends
+  its requests on the socket itself after the line.
 - Quick calls (:data:`QUICK_METHODS`: checkout, return, heartbeat, availability…) run on
   that same thread, one after another: no hand-off between threads, no contention for the
   interpreter lock, warm caches. Any other call runs on a small pool of threads
@@ -19,6 +26,12 @@ How it runs:
   the others. A connection's calls run in the order they came, one at a time, so its answers
   keep their order. Every call goes through :meth:`HubCore.call` as in ``serve``: the user,
   roles and key are checked on every call, nothing is cached.
+- Group commit: the quick write calls (checkout, return, heartbeat) that the loop answers in
+  one turn share one transaction (:class:`~hub.batch.WriteBatch`, a savepoint per call), which
+  commits at the end of the turn, or after :data:`BATCH_CALLS` calls; their answers are sent
+  after that commit, and their connections wait for it before their next call. A call that
+  needs a transaction of its own runs right after the commit; if the commit fails, every call
+  of the batch runs again on its own (nothing of them was kept, nothing was answered).
 - Every :data:`~hub.server.NOTIFY_POLL_SECONDS` each connection's notifications are polled
   (queued behind its calls) and pushed.
 - A connection whose unsent answers pass :data:`MAX_UNSENT_BYTES` (a client that does not read)
@@ -44,19 +57,27 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
 from core.errors import ChipError, Conflict, InvalidInput
+from core.rawsql import RawStatement
+from hub.batch import OwnTransaction, WriteBatch
 from hub.hubcore import HubCore
-from hub.relay import HANDSHAKE_OK, MAX_SOCKET_PATH
+from hub.models import Notification
+from hub.relay import HANDSHAKE_GO, HANDSHAKE_OK, MAX_SOCKET_PATH
 from hub.rpc import MAX_REQUEST_BYTES, Dispatcher, decode_line, encode, notification
 from hub.server import NOTIFY_POLL_SECONDS, LineReader
 
 log = logging.getLogger(__name__)
 
 BROKER_WORKERS = 4
+BATCH_CALLS = 32  # calls in one group commit at most
 MAX_HANDSHAKE_BYTES = 4096
 MAX_UNSENT_BYTES = 64 * 1024 * 1024
 READ_CHUNK = 1 << 16
 _POLL = object()  # a connection's queue item: poll its notifications
+_NEWEST_NOTIFICATION = RawStatement(select(func.max(Notification.id)))
 _OVERSIZE = b"x" * (MAX_REQUEST_BYTES + 1)
 
 
@@ -84,6 +105,10 @@ class _Connection:
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
+        self.rfd = self.wfd = sock.fileno()  # where requests come from and answers go
+        self.handed: list[int] = []  # descriptors the relay passed (sshd's pipes): ours to close
+        self.writing = False  # wfd is registered for writing (only when it is not the socket)
+        self.taking_over = False  # "ok" sent with pipes handed: waiting for the relay's "go"
         self.lock = threading.Lock()
         self.handshake: bytearray | None = bytearray()
         self.dispatcher: Dispatcher | None = None
@@ -98,6 +123,17 @@ class _Connection:
         self.unsent = bytearray()
         self.last_notification = 0
         self.next_poll = time.monotonic() + NOTIFY_POLL_SECONDS
+
+
+def _release(conn: _Connection) -> None:
+    """Close the connection's socket and the pipes its relay passed (the relay then exits, and
+    sshd ends the session)."""
+    for fd in conn.handed:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    conn.handed = []
+    with contextlib.suppress(OSError):
+        conn.sock.close()
 
 
 class Broker:
@@ -118,6 +154,13 @@ class Broker:
         self._listener: socket.socket | None = None
         self._uid = os.getuid()
         self._next_due = 0.0  # when _poll_due next looks at the connections
+        # Group commit (loop thread only): the batch, the answers waiting for its commit, the
+        # calls to run after it on their own; a connection in either waits for the commit.
+        self._batch = WriteBatch(hub.engine)
+        self._batched = QUICK_METHODS & {name for name, spec in hub.METHODS.items()
+                                         if spec.write and spec.on_connection}
+        self._held: list[tuple[_Connection, Any, bytes | None]] = []
+        self._deferred: list[tuple[_Connection, Any]] = []
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -165,6 +208,7 @@ class Broker:
             try:
                 self._loop()
             finally:
+                self._settle()
                 self._selector.unregister(self._listener)
                 self._listener.close()
                 with contextlib.suppress(FileNotFoundError):
@@ -192,7 +236,13 @@ class Broker:
                     if events & selectors.EVENT_WRITE:
                         self._flush(conn)
                     if events & selectors.EVENT_READ:
-                        self._read(conn)
+                        if key.fd == conn.rfd:
+                            self._read(conn)
+                        else:  # the relay's socket, once sshd's pipes are ours: it is gone
+                            self._close(conn)
+                if len(self._held) >= BATCH_CALLS:
+                    self._settle()
+            self._settle()
 
     def _accept(self) -> None:
         assert self._listener is not None
@@ -215,13 +265,20 @@ class Broker:
 
     def _read(self, conn: _Connection) -> None:
         try:
-            data = conn.sock.recv(READ_CHUNK)
+            if conn.handshake is None:
+                data = os.read(conn.rfd, READ_CHUNK)
+            else:
+                data, fds, _flags, _address = socket.recv_fds(conn.sock, READ_CHUNK, 2)
+                conn.handed += fds
         except (BlockingIOError, InterruptedError):
             return
         except OSError:
             data = b""
         if not data:
             self._close(conn)
+            return
+        if conn.taking_over:
+            self._take_over(conn, data)
             return
         if conn.handshake is not None:
             data = self._handshake(conn, data)
@@ -248,6 +305,8 @@ class Broker:
             if not isinstance(login, str) or not login or not (key is None or
                                                                 isinstance(key, str)):
                 raise ValueError("bad handshake")
+            if conn.handed and (len(conn.handed) != 2 or rest):
+                raise ValueError("a handshake passes sshd's input and output, then nothing")
         except (ValueError, KeyError, TypeError):
             log.warning("broker: refused a malformed handshake")
             self._close(conn)
@@ -256,8 +315,24 @@ class Broker:
         conn.login, conn.key = login, key
         conn.dispatcher = Dispatcher(self.hub, login, key=key)
         self._send(conn, HANDSHAKE_OK)
+        if conn.handed:  # sshd's pipes are read once the relay says it has let go of them
+            conn.taking_over = True
+            return b""
         self._enqueue(conn, [_POLL])  # the newest notification id: pushes start after it
         return rest
+
+    def _take_over(self, conn: _Connection, data: bytes) -> None:
+        """The relay's ``go``: from now on requests come from sshd's pipes, answers go there."""
+        if data != HANDSHAKE_GO:
+            log.warning("broker: refused a relay that did not let go of its pipes")
+            self._close(conn)
+            return
+        conn.taking_over = False
+        conn.rfd, conn.wfd = conn.handed
+        for fd in conn.handed:
+            os.set_blocking(fd, False)
+        self._selector.register(conn.rfd, selectors.EVENT_READ, conn)
+        self._enqueue(conn, [_POLL])
 
     def _enqueue(self, conn: _Connection, items: list[Any]) -> None:
         with conn.lock:
@@ -274,15 +349,31 @@ class Broker:
         if now < self._next_due:
             return self._next_due - now
         wait = self.poll_seconds
+        due: list[_Connection] = []
         for conn in list(self._connections):
             if conn.dispatcher is None:
                 continue
             if now >= conn.next_poll:
                 conn.next_poll = now + self.poll_seconds
-                self._enqueue(conn, [_POLL])
+                due.append(conn)
             wait = min(wait, max(0.0, conn.next_poll - now))
+        # One look at the newest notification of all spares a poll per connection when nothing
+        # is new for anyone (the usual case); a connection is polled, as itself, when there is.
+        newest = self._newest_notification() if any(conn.polled for conn in due) else None
+        for conn in due:
+            if not (conn.polled and newest is not None and newest <= conn.last_notification):
+                self._enqueue(conn, [_POLL])
         self._next_due = now + wait
         return wait
+
+    def _newest_notification(self) -> int | None:
+        """The newest notification's id, anyone's (None if it could not be read)."""
+        try:
+            with self.hub.engine.connect() as conn:
+                return int(_NEWEST_NOTIFICATION.execute(conn, {}).scalar() or 0)
+        except SQLAlchemyError:
+            log.warning("broker: could not read the newest notification", exc_info=True)
+            return None
 
     # -- the workers ---------------------------------------------------------------------------
 
@@ -306,6 +397,10 @@ class Broker:
                 else:
                     assert conn.dispatcher is not None
                     message, refused = item
+                    if (inline and refused is None and isinstance(message, dict)
+                            and message.get("method") in self._batched):
+                        self._hold(conn, message)
+                        return  # still busy: the connection waits for the batch's commit
                     answer = refused if refused is not None else conn.dispatcher.answer(message)
                     if answer is not None:
                         self._send(conn, answer)
@@ -316,8 +411,47 @@ class Broker:
                 self._wake_close(conn)
                 return
         if closed:
-            with contextlib.suppress(OSError):
-                conn.sock.close()
+            _release(conn)
+
+    def _hold(self, conn: _Connection, message: dict[str, Any]) -> None:
+        """Run a quick write call in the batch; its answer waits for the commit."""
+        assert conn.dispatcher is not None
+        try:
+            answer = conn.dispatcher.answer(message, self._batch)
+        except OwnTransaction:
+            self._deferred.append((conn, message))
+        else:
+            self._held.append((conn, message, answer))
+
+    def _settle(self) -> None:
+        """Commit the batch, send its answers, run the calls that need a transaction of their
+        own, and let those connections go on (their next quick calls may start a new batch)."""
+        while self._held or self._deferred:
+            held, deferred = self._held, self._deferred
+            self._held, self._deferred = [], []
+            try:
+                self._batch.commit()
+            except Exception:
+                log.exception("broker: a group commit of %d calls failed; running each alone",
+                              len(held))
+                self._batch.rollback()
+                deferred = [(conn, message) for conn, message, _ in held] + deferred
+                held = []
+            for conn, _message, answer in held:
+                if answer is not None:
+                    self._send(conn, answer)
+            for conn, message in deferred:
+                assert conn.dispatcher is not None
+                try:
+                    answer = conn.dispatcher.answer(message)
+                except Exception:  # a bug must not stop the broker: log, drop the connection
+                    log.exception("broker: connection of %s failed", conn.login)
+                    self._wake_close(conn)
+                    continue
+                if answer is not None:
+                    self._send(conn, answer)
+            for conn in [item[0] for item in held] + [item[0] for item in deferred]:
+                self._drain(conn, inline=True)
 
     def _poll(self, conn: _Connection) -> None:
         try:
@@ -341,7 +475,7 @@ class Broker:
                 return
             if not conn.unsent:
                 try:
-                    sent = conn.sock.send(data)
+                    sent = os.write(conn.wfd, data)
                 except (BlockingIOError, InterruptedError):
                     sent = 0
                 except OSError:
@@ -382,16 +516,25 @@ class Broker:
             if conn.unsent:
                 try:
                     with contextlib.suppress(BlockingIOError, InterruptedError):
-                        del conn.unsent[:conn.sock.send(conn.unsent)]
+                        del conn.unsent[:os.write(conn.wfd, conn.unsent)]
                 except OSError:
                     conn.unsent.clear()
-            events = selectors.EVENT_READ | (selectors.EVENT_WRITE if conn.unsent else 0)
+            waiting = bool(conn.unsent)
         with contextlib.suppress(KeyError, ValueError):
-            self._selector.modify(conn.sock, events, conn)
+            if conn.wfd == conn.sock.fileno():
+                events = selectors.EVENT_READ | (selectors.EVENT_WRITE if waiting else 0)
+                self._selector.modify(conn.sock, events, conn)
+            elif waiting != conn.writing:
+                if waiting:
+                    self._selector.register(conn.wfd, selectors.EVENT_WRITE, conn)
+                else:
+                    self._selector.unregister(conn.wfd)
+                conn.writing = waiting
 
     def _close(self, conn: _Connection) -> None:
-        with contextlib.suppress(KeyError, ValueError):
-            self._selector.unregister(conn.sock)
+        for fd in {conn.sock.fileno(), conn.rfd, conn.wfd}:
+            with contextlib.suppress(KeyError, ValueError):
+                self._selector.unregister(fd)
         self._connections.discard(conn)
         with conn.lock:
             conn.closed = True
@@ -399,5 +542,4 @@ class Broker:
             conn.queue.clear()
             conn.unsent.clear()
         if not busy:  # else the worker closes it when its call ends
-            with contextlib.suppress(OSError):
-                conn.sock.close()
+            _release(conn)

@@ -30,6 +30,7 @@ from core.errors import (
 from core.models.accounts import Organisation, SshKey, User, UserRole
 from core.rawsql import RawStatement
 from core.timeutil import utcnow
+from hub.batch import OwnTransaction, WriteBatch
 from hub.context import Actor, CallContext
 from hub.models import RequestRecord
 from hub.registry import MethodSpec, collect
@@ -62,11 +63,17 @@ class HubCore:
     # -- the call path -------------------------------------------------------------------------
 
     def call(self, login: str, method: str, params: dict[str, Any] | None = None, *,
-             request_id: str | None = None, key: str | None = None) -> Any:
+             request_id: str | None = None, key: str | None = None,
+             batch: WriteBatch | None = None) -> Any:
         """Run ``method`` for ``login`` and return its JSON-ready result.
 
         ``key`` is the fingerprint of the SSH key the caller connected with, when there is one:
-        the call is refused once that key is revoked, even on a connection opened before."""
+        the call is refused once that key is revoked, even on a connection opened before.
+
+        With ``batch``, a write method on a connection (``@rpc(on_connection=True)``) runs in
+        the batch's transaction, in a savepoint of its own; its result counts only once the
+        batch commits, and it raises :class:`~hub.batch.OwnTransaction` (having changed
+        nothing) if it needs a transaction of its own. Other methods ignore ``batch``."""
         spec = self.METHODS.get(method)
         if spec is None:
             raise MethodNotFound(f"unknown method {method!r}", method=method)
@@ -74,7 +81,7 @@ class HubCore:
                                        not 1 <= len(request_id) <= 64):
             raise InvalidInput("request id must be a string of 1 to 64 characters")
         try:
-            return self._call(login, spec, params or {}, request_id, key)
+            return self._call(login, spec, params or {}, request_id, key, batch)
         except IntegrityError as exc:
             if request_id is not None and spec.write:
                 # Two copies of one request raced; the other committed first. Return its result.
@@ -122,11 +129,16 @@ class HubCore:
             return (row[0], row[1]) if row else None
 
     def _call(self, login: str, spec: MethodSpec, params: dict[str, Any],
-              request_id: str | None, key: str | None) -> Any:
+              request_id: str | None, key: str | None, batch: WriteBatch | None) -> Any:
         if not spec.write:
             return self._read(login, spec, params, key)
+        if spec.on_connection and batch is not None:
+            with batch.savepoint():
+                return self._on_connection(batch.connection(), login, spec, params, request_id,
+                                           key, batched=True)
         if spec.on_connection:
-            return self._write_on_connection(login, spec, params, request_id, key)
+            with write_connection(self.engine) as conn:
+                return self._on_connection(conn, login, spec, params, request_id, key)
         with transaction(self.sessions, write=True) as session:
             # In the write transaction, so a user disabled (or a key revoked) concurrently is
             # either seen here or committed after this call.
@@ -140,42 +152,45 @@ class HubCore:
             result = getattr(self, spec.attr)(ctx, **args)
             return _answered(session, actor, spec, request_id, result, now)
 
-    def _write_on_connection(self, login: str, spec: MethodSpec, params: dict[str, Any],
-                             request_id: str | None, key: str | None) -> Any:
-        """A write call as :meth:`_call`, on a Connection: the ORM session (joined to its
-        transaction) is made only if the method uses ``ctx.session``; its pending changes are
-        flushed before the commit, and a rollback goes through it, so its ``after_rollback``
-        listeners run as on the session path."""
-        with write_connection(self.engine) as conn:
-            actor, used_for = self._identify(conn.connection.dbapi_connection, login, key=key,
-                                             request_id=request_id)
-            args = _admit(actor, spec, params)
-            if used_for is not None:
-                return _replayed(conn, actor, spec, request_id, used_for)
-            now = self.clock()
+    def _on_connection(self, conn: Connection, login: str, spec: MethodSpec,
+                       params: dict[str, Any], request_id: str | None, key: str | None, *,
+                       batched: bool = False) -> Any:
+        """A write call as :meth:`_call`, in ``conn``'s transaction: the ORM session (joined to
+        it) is made only if the method uses ``ctx.session``; its pending changes are flushed
+        before the commit, and a rollback goes through it, so its ``after_rollback`` listeners
+        run as on the session path. In a batch (``batched``) the session is not to be had: the
+        call raises :class:`OwnTransaction` instead, to be run again on its own."""
+        actor, used_for = self._identify(conn.connection.dbapi_connection, login, key=key,
+                                         request_id=request_id)
+        args = _admit(actor, spec, params)
+        if used_for is not None:
+            return _replayed(conn, actor, spec, request_id, used_for)
+        now = self.clock()
 
-            def open_session() -> Session:
-                return Session(bind=conn, join_transaction_mode="rollback_only",
-                               expire_on_commit=False)
+        def open_session() -> Session:
+            if batched:
+                raise OwnTransaction(spec.name)
+            return Session(bind=conn, join_transaction_mode="rollback_only",
+                           expire_on_commit=False)
 
-            ctx = CallContext(actor, now, open_session=open_session, request_id=request_id,
-                              connection=conn)
-            try:
-                result = getattr(self, spec.attr)(ctx, **args)
-                encoded = _answered(conn, actor, spec, request_id, result, now)
-                if ctx.opened_session is not None:
-                    ctx.opened_session.flush()
-                return encoded
-            except BaseException:
-                session = ctx.opened_session
-                if session is not None:
-                    with contextlib.suppress(Exception):  # joined, so its listeners see it
-                        session.connection()
-                    session.rollback()  # rolls the connection back; its listeners run
-                raise
-            finally:
-                if ctx.opened_session is not None:
-                    ctx.opened_session.close()
+        ctx = CallContext(actor, now, open_session=open_session, request_id=request_id,
+                          connection=conn)
+        try:
+            result = getattr(self, spec.attr)(ctx, **args)
+            encoded = _answered(conn, actor, spec, request_id, result, now)
+            if ctx.opened_session is not None:
+                ctx.opened_session.flush()
+            return encoded
+        except BaseException:
+            session = ctx.opened_session
+            if session is not None:
+                with contextlib.suppress(Exception):  # joined, so its listeners see it
+                    session.connection()
+                session.rollback()  # rolls the connection back; its listeners run
+            raise
+        finally:
+            if ctx.opened_session is not None:
+                ctx.opened_session.close()
 
     def _read(self, login: str, spec: MethodSpec, params: dict[str, Any],
               key: str | None) -> Any:

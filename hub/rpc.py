@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from core.errors import BY_CODE, ChipError
+from hub.batch import WriteBatch
 from hub.hubcore import HubCore, MethodNotFound
 
 log = logging.getLogger(__name__)
@@ -108,12 +109,13 @@ class Dispatcher:
         message, refused = decode_line(line)
         return refused if refused is not None else self.answer(message)
 
-    def answer(self, message: Any) -> bytes | None:
-        """Answer a decoded request (see :func:`decode_line`)."""
-        response = self.handle(message)
+    def answer(self, message: Any, batch: WriteBatch | None = None) -> bytes | None:
+        """Answer a decoded request (see :func:`decode_line`); ``batch`` as in
+        :meth:`HubCore.call` (the answer then holds only once the batch commits)."""
+        response = self.handle(message, batch)
         return None if response is None else encode(response)
 
-    def handle(self, message: Any) -> dict[str, Any] | None:
+    def handle(self, message: Any, batch: WriteBatch | None = None) -> dict[str, Any] | None:
         if isinstance(message, list):
             return error_response(None, INVALID_REQUEST, "batch requests are not supported")
         if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
@@ -133,7 +135,8 @@ class Dispatcher:
             if self.refusal is not None:
                 raise self.refusal
             result = self.hub.call(self.login, method, params,
-                                   request_id=message.get("request_id"), key=self.key)
+                                   request_id=message.get("request_id"), key=self.key,
+                                   batch=batch)
         except ChipError as exc:
             return None if is_notification else error_from_exception(call_id, exc)
         except Exception as exc:  # a bug: answer, log, keep serving

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -17,13 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from core import accounts
 from core.db import transaction
-from core.errors import ChipError
+from core.errors import ChipError, QuotaExceeded
 from hub.broker import QUICK_METHODS
 from hub.centre import open_hub
 from hub.clients.remote import RemoteHub
+from hub.relay import relay
 from tests.conftest import SshCentre, make_ssh_centre
 from tests.hub.test_remote_concurrency import _add_notification, _client
 from tests.support import services
@@ -201,3 +204,125 @@ def test_quick_methods_are_hub_methods() -> None:
     from hub.api import Hub
 
     assert set(Hub.METHODS) >= QUICK_METHODS
+
+
+# -- the hand-over of sshd's pipes (the relay's protocol, with pipes standing in for sshd's) -------
+
+_WHOAMI = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "me.whoami", "params": {}}).encode()
+
+
+def _readable(fd: int, seconds: float) -> bool:
+    return bool(select.select([fd], [], [], seconds)[0])
+
+
+def _handshake(path: Path, fds: list[int], after: bytes = b"") -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(10)
+    sock.connect(os.fsencode(path))
+    socket.send_fds(sock, [b'{"login": "demo.student", "key": null}\n' + after], fds)
+    return sock
+
+
+@pytest.mark.parametrize("centre", ["sqlite"], indirect=True)
+def test_the_relay_hands_sshd_s_pipes_to_the_broker(centre: SshCentre, broker: Broker) -> None:
+    in_r, in_w = os.pipe()
+    out_r, out_w = os.pipe()
+    ended: list[int | None] = []
+    thread = threading.Thread(target=lambda: ended.append(
+        relay(broker.path, "demo.student", None, stdin_fd=in_r, stdout_fd=out_w)))
+    thread.start()
+    try:
+        os.write(in_w, _WHOAMI + b"\n")
+        assert _readable(out_r, 15), "no answer on the output pipe"
+        answer = os.read(out_r, 65536)
+        assert json.loads(answer.split(b"\n")[0])["result"]["login"] == "demo.student"
+        assert thread.is_alive()  # the relay only waits while the broker answers
+    finally:
+        os.close(in_w)  # the client has gone: the broker closes, the relay ends
+        thread.join(timeout=15)
+        for fd in (in_r, out_r, out_w):
+            os.close(fd)
+    assert ended == [0]
+
+
+@pytest.mark.parametrize("centre", ["sqlite"], indirect=True)
+def test_pipes_of_a_relay_that_gave_up_are_never_read(centre: SshCentre,
+                                                      broker: Broker) -> None:
+    in_r, in_w = os.pipe()
+    out_r, out_w = os.pipe()
+    try:
+        sock = _handshake(broker.path, [in_r, out_w])
+        assert sock.recv(16) == b"ok\n"
+        os.write(in_w, _WHOAMI + b"\n")
+        sock.close()  # no "go": this relay serves its connection itself
+        time.sleep(1)
+        assert _readable(in_r, 0) and os.read(in_r, 65536) == _WHOAMI + b"\n"  # all still there
+        os.close(out_w)  # ours; the broker has closed its copy
+        assert _readable(out_r, 15) and os.read(out_r, 1) == b""  # nothing written, no writer
+    finally:
+        for fd in (in_r, in_w, out_r):
+            os.close(fd)
+
+
+@pytest.mark.parametrize("centre", ["sqlite"], indirect=True)
+def test_a_relay_that_ends_ends_its_connection(centre: SshCentre, broker: Broker) -> None:
+    in_r, in_w = os.pipe()
+    out_r, out_w = os.pipe()
+    try:
+        sock = _handshake(broker.path, [in_r, out_w])
+        assert sock.recv(16) == b"ok\n"
+        sock.sendall(b"go\n")
+        os.write(in_w, _WHOAMI + b"\n")
+        assert _readable(out_r, 15) and b'"demo.student"' in os.read(out_r, 65536)
+        sock.close()  # the relay is gone (killed): sshd no longer forwards this session
+        os.close(out_w)
+        assert _readable(out_r, 15) and os.read(out_r, 1) == b""  # the broker let go too
+    finally:
+        for fd in (in_r, in_w, out_r):
+            os.close(fd)
+
+
+@pytest.mark.parametrize("centre", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("case", ["one pipe", "bytes after the line"])
+def test_a_hand_over_passes_two_pipes_and_nothing_else(centre: SshCentre, broker: Broker,
+                                                       case: str) -> None:
+    in_r, in_w = os.pipe()
+    try:
+        fds, after = ([in_r], b"") if case == "one pipe" else ([in_r, in_w], _WHOAMI + b"\n")
+        with _handshake(broker.path, fds, after) as sock:
+            assert sock.recv(16) == b""  # refused, no "ok"
+    finally:
+        os.close(in_r)
+        os.close(in_w)
+
+
+def test_a_refusal_through_the_broker_runs_alone_and_leaves_its_denial(
+        centre: SshCentre, broker: Broker) -> None:
+    """Checkouts go into the broker's group commit; the one refused (the organisation's
+    concurrent maximum of the demo centre) needs the general path, its own transaction, which
+    refuses and records the denial."""
+    from licensing.models import Denial
+
+    def quota_denials() -> int:
+        hub = open_hub(centre.url)
+        try:
+            with transaction(hub.sessions) as session:
+                return len(session.scalars(sqlalchemy.select(Denial).where(
+                    Denial.feature == "scalesim-slot", Denial.reason == "quota")).all())
+        finally:
+            hub.engine.dispose()
+
+    before = quota_denials()  # the demo centre's history has some
+    client = _client(centre, "demo.engineer")
+    taken: list[int] = []
+    try:
+        with pytest.raises(QuotaExceeded):
+            for _ in range(200):
+                taken.append(client.call("leases.checkout", feature="scalesim-slot",
+                                         seats=1, hours=1).id)
+        assert taken
+        for lease_id in taken:
+            assert client.call("leases.return", lease_id=lease_id).end_reason == "returned"
+    finally:
+        client.close()
+    assert quota_denials() == before + 1

@@ -18,6 +18,7 @@ from hub.clients.remote import (
     RemoteHub,
     SshTarget,
     UnknownHostKey,
+    open_ssh,
 )
 from tests.conftest import SshCentre
 from tests.support.services import write_keypair
@@ -125,5 +126,15 @@ def test_reconnects_after_the_server_dies_and_applies_a_retry_once(
         assert client.reconnects >= 1
         with pytest.raises(Conflict):
             client.call("admin.add_org", code=code, name_en="x", kind="company")
+    finally:
+        client.close()
+
+
+def test_the_connection_prefers_aes_gcm(ssh_centre_sqlite: SshCentre) -> None:
+    client = open_ssh(_target(ssh_centre_sqlite), known_hosts=ssh_centre_sqlite.known_hosts)
+    try:
+        transport = client.get_transport()
+        assert transport is not None
+        assert transport.local_cipher == transport.remote_cipher == "aes128-gcm@openssh.com"
     finally:
         client.close()
