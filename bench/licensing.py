@@ -17,9 +17,9 @@ private cluster started here.
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing
 import os
-import statistics
 import sys
 import tempfile
 import threading
@@ -78,6 +78,7 @@ def _client_process(centre: dict[str, Any], threads: int, seconds: float, ready:
     from hub.clients.remote import RemoteHub, SshTarget
 
     latencies: list[float] = []
+    calls: list[float] = []  # each checkout's and each return's own latency
     lock = threading.Lock()
     failures = [0]
 
@@ -90,6 +91,7 @@ def _client_process(centre: dict[str, Any], threads: int, seconds: float, ready:
             lease = hub.call("leases.checkout", feature=FEATURE, seats=1, hours=1)
             hub.call("leases.return", lease_id=lease.id)
         mine: list[float] = []
+        each: list[float] = []
         ready.put(1)
         go.wait()
         stop = time.monotonic() + seconds
@@ -97,15 +99,19 @@ def _client_process(centre: dict[str, Any], threads: int, seconds: float, ready:
             t0 = time.perf_counter()
             try:
                 lease = hub.call("leases.checkout", feature=FEATURE, seats=1, hours=1)
+                t1 = time.perf_counter()
                 hub.call("leases.return", lease_id=lease.id)
             except Exception:  # counted, not fatal: the bench reports them
                 with lock:
                     failures[0] += 1
                 continue
-            mine.append(time.perf_counter() - t0)
+            t2 = time.perf_counter()
+            mine.append(t2 - t0)
+            each += (t1 - t0, t2 - t1)
         hub.close()
         with lock:
             latencies.extend(mine)
+            calls.extend(each)
 
     workers = [threading.Thread(target=run, args=(CLIENT_USERS[i % len(CLIENT_USERS)],))
                for i in range(threads)]
@@ -113,7 +119,7 @@ def _client_process(centre: dict[str, Any], threads: int, seconds: float, ready:
         w.start()
     for w in workers:
         w.join()
-    out.put((latencies, failures[0]))
+    out.put((latencies, calls, failures[0]))
 
 
 def remote_pairs(centre: dict[str, Any], clients: int, seconds: float,
@@ -130,18 +136,27 @@ def remote_pairs(centre: dict[str, Any], clients: int, seconds: float,
         ready.get(timeout=600)
     go.set()
     latencies: list[float] = []
+    calls: list[float] = []
     failures = 0
     for _ in procs:
-        lat, fail = out.get(timeout=600)
+        lat, each, fail = out.get(timeout=600)
         latencies.extend(lat)
+        calls.extend(each)
         failures += fail
     for p in procs:
         p.join()
-    latencies.sort()
-    p99 = latencies[int(len(latencies) * 0.99) - 1] if latencies else float("nan")
     return {"pairs_per_s": len(latencies) / seconds,
-            "p50_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
-            "p99_ms": p99 * 1000, "failures": failures}
+            "p50_ms": _percentile(latencies, 0.50), "p99_ms": _percentile(latencies, 0.99),
+            "call_p50_ms": _percentile(calls, 0.50), "call_p99_ms": _percentile(calls, 0.99),
+            "failures": failures}
+
+
+def _percentile(seconds: list[float], q: float) -> float:
+    """The q-quantile in milliseconds (nearest rank)."""
+    if not seconds:
+        return float("nan")
+    ordered = sorted(seconds)
+    return ordered[max(0, math.ceil(len(ordered) * q) - 1)] * 1000
 
 
 def make_remote_centre(url: str, work: Path, sshd: services.Sshd) -> dict[str, Any]:
@@ -265,6 +280,8 @@ def main() -> int:
                                    ("one serve process per connection", r)):
                     rows.append((backend, f"checkout+return via RemoteHub, {args.clients} "
                                  f"clients, {label}, pairs/s", f"{got['pairs_per_s']:,.1f}"))
+                    rows.append((backend, "  latency per call (checkout or return) p50 / p99 (ms)",
+                                 f"{got['call_p50_ms']:.1f} / {got['call_p99_ms']:.1f}"))
                     rows.append((backend, "  latency per pair p50 / p99 (ms)",
                                  f"{got['p50_ms']:.1f} / {got['p99_ms']:.1f}"))
                     rows.append((backend, "  ratio to the floor",
