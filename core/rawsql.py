@@ -145,6 +145,9 @@ def connection_of(where: Connection | Session) -> Connection:
 
 
 _NO_FLUSH_WAIT = RawStatement(text("SET LOCAL synchronous_commit = off"))
+# The transaction (object) of a connection in which it was said: a savepoint rolled back over
+# it undoes it, which only makes that commit wait after all, never the other way round.
+_NO_FLUSH_WAIT_KEY = "chipcommons_no_flush_wait"
 
 
 def commit_without_flush_wait(where: Connection | Session) -> None:
@@ -153,8 +156,13 @@ def commit_without_flush_wait(where: Connection | Session) -> None:
     the database server itself can lose the last fraction of a second of such commits, each
     all or nothing. Callers say why that is acceptable for what they commit."""
     conn = connection_of(where)
-    if conn.dialect.name == "postgresql":
-        _NO_FLUSH_WAIT.execute(conn, {})
+    if conn.dialect.name != "postgresql":
+        return
+    transaction = conn.get_transaction()
+    if transaction is not None and conn.info.get(_NO_FLUSH_WAIT_KEY) is transaction:
+        return  # said already in this transaction (group commit: one batch, many calls)
+    _NO_FLUSH_WAIT.execute(conn, {})
+    conn.info[_NO_FLUSH_WAIT_KEY] = conn.get_transaction()
 
 
 def _compile(statement: ClauseElement, dialect: Dialect,

@@ -326,3 +326,56 @@ def test_a_refusal_through_the_broker_runs_alone_and_leaves_its_denial(
     finally:
         client.close()
     assert quota_denials() == before + 1
+
+
+def test_a_broker_killed_mid_storm_loses_no_seat(centre: SshCentre) -> None:
+    """Clients check out and return through the broker's group commits; the broker is killed
+    (SIGKILL) mid-storm, the connections' own serve processes take over; afterwards every
+    pool's counter equals its open leases: no seat lost, none counted twice."""
+    from licensing import catalogue, seats
+
+    hub = open_hub(centre.url)
+    with transaction(hub.sessions) as session:
+        catalogue.add_local_pool(session, "storm-slot", 3, max_seats_per_lease=1)
+    hub.engine.dispose()
+    first = Broker(centre.url)
+    stop = threading.Event()
+    pairs: list[int] = []
+
+    def work(login: str) -> None:
+        client = _client(centre, login)
+        done = 0
+        try:
+            while not stop.is_set():
+                try:
+                    lease = client.call("leases.checkout", feature="storm-slot", seats=1,
+                                        hours=1)
+                    client.call("leases.return", lease_id=lease.id)
+                    done += 1
+                except ChipError:  # refused (full), or the connection went with the broker
+                    continue
+        finally:
+            client.close()
+            pairs.append(done)
+
+    threads = [threading.Thread(target=work, args=(login,)) for login in
+               ("demo.engineer", "demo.engineer2", "demo.student", "demo.student2")]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(3)
+        first.stop(signal.SIGKILL)
+        time.sleep(3)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+        first.path.unlink(missing_ok=True)
+    assert len(pairs) == 4 and sum(pairs) > 0
+    hub = open_hub(centre.url)
+    try:
+        with transaction(hub.sessions) as session:
+            counts = seats.count(session)
+            assert counts and all(c.consistent for c in counts), counts
+    finally:
+        hub.engine.dispose()

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.db import UTCDateTime, make_engine, session_factory, transaction
 from core.models.audit import AuditRecord
-from core.rawsql import RawStatement
+from core.rawsql import RawStatement, commit_without_flush_wait
 
 meta = MetaData()
 things = Table(
@@ -123,3 +123,23 @@ def test_listeners_see_raw_statements_and_pending_orm_rows_are_flushed(engine: E
     assert any(q.lstrip().upper().startswith("INSERT INTO AUDIT_LOG") for q in seen)
     assert any("FROM audit_log" in q for q in seen)
 
+
+
+def test_no_flush_wait_is_said_once_per_transaction(engine: Engine) -> None:
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if sql.startswith("SET LOCAL synchronous_commit"):
+            seen.append(sql)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for _ in range(2):  # each transaction says it once, however many callers ask
+            with engine.connect() as conn, conn.begin():
+                commit_without_flush_wait(conn)
+                commit_without_flush_wait(conn)
+                if engine.dialect.name == "postgresql":
+                    assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(seen) == (2 if engine.dialect.name == "postgresql" else 0)
