@@ -159,6 +159,7 @@ class Broker:
         self._batch = WriteBatch(hub.engine)
         self._batched = QUICK_METHODS & {name for name, spec in hub.METHODS.items()
                                          if spec.write and spec.on_connection}
+        self._writes = {name for name, spec in hub.METHODS.items() if spec.write}
         self._held: list[tuple[_Connection, Any, bytes | None]] = []
         self._deferred: list[tuple[_Connection, Any]] = []
 
@@ -401,6 +402,9 @@ class Broker:
                             and message.get("method") in self._batched):
                         self._hold(conn, message)
                         return  # still busy: the connection waits for the batch's commit
+                    if inline and isinstance(message, dict) and message.get(
+                            "method") in self._writes:  # needs the lock the batch may hold
+                        self._commit()
                     answer = refused if refused is not None else conn.dispatcher.answer(message)
                     if answer is not None:
                         self._send(conn, answer)
@@ -423,20 +427,27 @@ class Broker:
         else:
             self._held.append((conn, message, answer))
 
+    def _commit(self) -> None:
+        """Commit the batch (its answers stay held until :meth:`_settle` sends them); if the
+        commit fails, nothing of its calls was kept: each is to run again, alone."""
+        if not self._batch.open:
+            return
+        try:
+            self._batch.commit()
+        except Exception:
+            log.exception("broker: a group commit of %d calls failed; running each alone",
+                          len(self._held))
+            self._batch.rollback()
+            self._deferred[:0] = [(conn, message) for conn, message, _ in self._held]
+            self._held = []
+
     def _settle(self) -> None:
         """Commit the batch, send its answers, run the calls that need a transaction of their
         own, and let those connections go on (their next quick calls may start a new batch)."""
         while self._held or self._deferred:
+            self._commit()
             held, deferred = self._held, self._deferred
             self._held, self._deferred = [], []
-            try:
-                self._batch.commit()
-            except Exception:
-                log.exception("broker: a group commit of %d calls failed; running each alone",
-                              len(held))
-                self._batch.rollback()
-                deferred = [(conn, message) for conn, message, _ in held] + deferred
-                held = []
             for conn, _message, answer in held:
                 if answer is not None:
                     self._send(conn, answer)

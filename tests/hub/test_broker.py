@@ -379,3 +379,37 @@ def test_a_broker_killed_mid_storm_loses_no_seat(centre: SshCentre) -> None:
             assert counts and all(c.consistent for c in counts), counts
     finally:
         hub.engine.dispose()
+
+
+def test_a_write_beside_a_batch_in_one_turn_is_answered(centre: SshCentre,
+                                                        broker: Broker) -> None:
+    """A checkout (into the group commit, which holds SQLite's writer lock) and another
+    connection's write on its own transaction, read in the same turn of the broker's loop:
+    the batch commits first, so the write does not wait for a lock its own thread holds."""
+    sockets: list[socket.socket] = []
+    broker.proc.send_signal(signal.SIGSTOP)  # both requests wait in the kernel for one turn
+    try:
+        for login, method, params in (
+                ("demo.engineer", "leases.checkout", {"feature": "scalesim-slot", "seats": 1}),
+                ("demo.student", "me.set_preference", {"key": "theme", "value": "dark"})):
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(60)
+            sock.connect(os.fsencode(broker.path))
+            request = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
+            sock.sendall(json.dumps({"login": login, "key": None}).encode() + b"\n"
+                         + json.dumps(request).encode() + b"\n")
+            sockets.append(sock)
+    finally:
+        broker.proc.send_signal(signal.SIGCONT)
+    answers = []
+    for sock in sockets:
+        with sock:
+            got = b""
+            while got.count(b"\n") < 2:
+                part = sock.recv(65536)
+                assert part, got
+                got += part
+        assert got.startswith(b"ok\n")
+        answers.append(json.loads(got.split(b"\n")[1]))
+    assert [("result" in a, a.get("error")) for a in answers] == [(True, None), (True, None)]
+    assert answers[1]["result"] == {"theme": "dark"}
