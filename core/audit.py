@@ -18,8 +18,9 @@ _INSERT = RawStatement(insert(cast(Table, AuditRecord.__table__)))
 def record(session: Session | Connection, actor: str, action: str, target: str = "", *,
            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
            request_id: str | None = None) -> None:
-    """One audit row, written at once with one INSERT (no ORM unit of work at the commit)."""
-    _INSERT.execute(session, {"at": utcnow(), "actor": actor, "action": action,
+    """One audit row, written with one INSERT (no ORM unit of work at the commit): at once, or
+    with the others of a transaction that gathers its writes (a group commit)."""
+    _INSERT.execute_later(session, {"at": utcnow(), "actor": actor, "action": action,
                               "target": target, "before": before, "after": after,
                               "request_id": request_id})
 

@@ -77,16 +77,7 @@ class RawStatement:
         conn = connection_of(where)
         dialect = conn.dialect
         key, compiled = self._for(dialect, params)
-        if not compiled.required <= params.keys():
-            missing = ", ".join(sorted(compiled.required - params.keys()))
-            raise TypeError(f"missing parameters for a raw statement: {missing}")
-        values = dict(compiled.defaults)
-        values.update(params)
-        for name, process in compiled.binds.items():
-            values[name] = process(values[name])
-        args: Any = (tuple(values[n] for n in compiled.positional)
-                     if compiled.positional is not None
-                     else {n: values[n] for n in compiled.names})
+        args = _arguments(compiled, params)
         dbapi_conn = conn.connection.dbapi_connection
         assert dbapi_conn is not None, "the connection is closed"
         cursor = dbapi_conn.cursor()
@@ -118,6 +109,40 @@ class RawStatement:
             rows = [tuple(row) for row in fetched]
         return RawResult(rows, rowcount)
 
+    def execute_later(self, where: Connection | Session, params: Mapping[str, Any]) -> None:
+        """Run a write whose outcome nobody reads (an audit row, a replay record): now, or,
+        when ``where``'s transaction gathers such writes (:class:`GatheredWrites`), with the
+        others of the transaction just before it commits."""
+        conn = connection_of(where)
+        gathered = conn.info.get(_GATHERED_KEY)
+        if gathered is not None and gathered.transaction is conn.get_transaction():
+            gathered.items.append((self, dict(params)))
+        else:
+            self.execute(conn, params)
+
+    def execute_many(self, where: Connection | Session,
+                     many: Sequence[Mapping[str, Any]]) -> None:
+        """Run once per mapping of ``many`` (all with the same keys) in one driver call."""
+        if not many:
+            return
+        conn = connection_of(where)
+        dialect = conn.dialect
+        _key, compiled = self._for(dialect, many[0])
+        args = [_arguments(compiled, params) for params in many]
+        dbapi_conn = conn.connection.dbapi_connection
+        assert dbapi_conn is not None, "the connection is closed"
+        cursor = dbapi_conn.cursor()
+        before = conn.dispatch.before_cursor_execute
+        if before:
+            before(conn, cursor, compiled.sql, args, None, True)
+        try:
+            cursor.executemany(compiled.sql, args)
+        except dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(compiled.sql, args, exc,
+                                      dialect.loaded_dbapi.Error) from exc
+        finally:
+            cursor.close()
+
     def _for(self, dialect: Dialect,
              params: Mapping[str, Any]) -> tuple[tuple[str, str, frozenset[str] | None],
                                                  _Compiled]:
@@ -132,6 +157,63 @@ class RawStatement:
                     found = _compile(self.statement, dialect, keys)
                     self._compiled[cache_key] = found
         return cache_key, found
+
+
+def _arguments(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
+    """The driver's parameters for ``params``: defaults filled in, type processors applied."""
+    if not compiled.required <= params.keys():
+        missing = ", ".join(sorted(compiled.required - params.keys()))
+        raise TypeError(f"missing parameters for a raw statement: {missing}")
+    values = dict(compiled.defaults)
+    values.update(params)
+    for name, process in compiled.binds.items():
+        values[name] = process(values[name])
+    return (tuple(values[n] for n in compiled.positional) if compiled.positional is not None
+            else {n: values[n] for n in compiled.names})
+
+
+_GATHERED_KEY = "chipcommons_gathered_writes"
+
+
+class GatheredWrites:
+    """The writes (:meth:`RawStatement.execute_later`) of one transaction of ``conn``, held
+    to be run together, one driver call per statement and column set, by :meth:`run` before
+    it commits: on PostgreSQL one round trip for all of them instead of one each.
+
+    Whoever gathers must :meth:`run` them before the commit, and drop those of a part rolled
+    back (:meth:`mark`, :meth:`drop_since`)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.transaction = conn.get_transaction()
+        self.items: list[tuple[RawStatement, dict[str, Any]]] = []
+        conn.info[_GATHERED_KEY] = self
+
+    def mark(self) -> int:
+        return len(self.items)
+
+    def drop_since(self, mark: int) -> None:
+        del self.items[mark:]
+
+    def run(self) -> None:
+        """Run what was gathered (in order, consecutive writes of one statement and column
+        set together); nothing is gathered afterwards."""
+        self.conn.info.pop(_GATHERED_KEY, None)
+        items, self.items = self.items, []
+        start = 0
+        while start < len(items):
+            statement, first = items[start]
+            end = start + 1
+            while (end < len(items) and items[end][0] is statement
+                   and items[end][1].keys() == first.keys()):
+                end += 1
+            statement.execute_many(self.conn, [params for _, params in items[start:end]])
+            start = end
+
+    def discard(self) -> None:
+        """Forget what was gathered (the transaction rolled back)."""
+        self.conn.info.pop(_GATHERED_KEY, None)
+        self.items = []
 
 
 def connection_of(where: Connection | Session) -> Connection:

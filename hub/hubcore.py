@@ -135,7 +135,7 @@ class HubCore:
         if spec.on_connection and batch is not None:
             with batch.savepoint():
                 return self._on_connection(batch.connection(), login, spec, params, request_id,
-                                           key, batched=True)
+                                           key, batch=batch)
         if spec.on_connection:
             with write_connection(self.engine) as conn:
                 return self._on_connection(conn, login, spec, params, request_id, key)
@@ -154,21 +154,28 @@ class HubCore:
 
     def _on_connection(self, conn: Connection, login: str, spec: MethodSpec,
                        params: dict[str, Any], request_id: str | None, key: str | None, *,
-                       batched: bool = False) -> Any:
+                       batch: WriteBatch | None = None) -> Any:
         """A write call as :meth:`_call`, in ``conn``'s transaction: the ORM session (joined to
         it) is made only if the method uses ``ctx.session``; its pending changes are flushed
         before the commit, and a rollback goes through it, so its ``after_rollback`` listeners
-        run as on the session path. In a batch (``batched``) the session is not to be had: the
-        call raises :class:`OwnTransaction` instead, to be run again on its own."""
+        run as on the session path. In a ``batch`` the session is not to be had: the call
+        raises :class:`OwnTransaction` instead, to be run again on its own; its request id is
+        also looked up among the batch's answers (their records are written at its commit)."""
         actor, used_for = self._identify(conn.connection.dbapi_connection, login, key=key,
                                          request_id=request_id)
         args = _admit(actor, spec, params)
+        if used_for is None and batch is not None and request_id is not None:
+            recorded = batch.answers.get((actor.user_id, request_id))
+            if recorded is not None:
+                if recorded[0] != spec.name:
+                    raise InvalidInput("request id reused for a different call")
+                return recorded[1]
         if used_for is not None:
             return _replayed(conn, actor, spec, request_id, used_for)
         now = self.clock()
 
         def open_session() -> Session:
-            if batched:
+            if batch is not None:
                 raise OwnTransaction(spec.name)
             return Session(bind=conn, join_transaction_mode="rollback_only",
                            expire_on_commit=False)
@@ -178,6 +185,8 @@ class HubCore:
         try:
             result = getattr(self, spec.attr)(ctx, **args)
             encoded = _answered(conn, actor, spec, request_id, result, now)
+            if batch is not None and request_id is not None:
+                batch.answers[(actor.user_id, request_id)] = (spec.name, encoded)
             if ctx.opened_session is not None:
                 ctx.opened_session.flush()
             return encoded
@@ -234,11 +243,12 @@ def _replayed(where: Session | Connection, actor: Actor, spec: MethodSpec,
 def _answered(where: Session | Connection, actor: Actor, spec: MethodSpec,
               request_id: str | None, result: Any, now: datetime) -> Any:
     """The method's result as JSON, recorded under the request id when there is one: one
-    INSERT, no ORM unit of work. A copy of this request that raced us and committed first
-    makes it fail; :meth:`HubCore.call` then answers with that copy's result."""
+    INSERT, no ORM unit of work (in a group commit, written with the others at its end). A
+    copy of this request that raced us and committed first makes it fail; :meth:`HubCore.call`
+    then answers with that copy's result (a group commit runs each of its calls again)."""
     encoded = spec.result.dump_python(result, mode="json")
     if request_id is not None:
-        _RECORD_INSERT.execute(where, {"user_id": actor.user_id, "request_id": request_id,
+        _RECORD_INSERT.execute_later(where, {"user_id": actor.user_id, "request_id": request_id,
                                        "method": spec.name, "result": encoded,
                                        "created_at": now})
     return encoded

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from core.errors import InvalidInput, SeatsUnavailable
+from core.models.accounts import User
 from hub.batch import OwnTransaction, WriteBatch
 from licensing import seats
 from licensing.models import Denial, Lease
@@ -122,3 +124,52 @@ def test_methods_off_the_connection_ignore_the_batch(centre: Centre) -> None:
     assert centre.hub.call(ENG, "me.whoami", {}, batch=batch)["login"] == ENG
     assert centre.hub.call(ENG, "queue.join", {"feature": "vcs"}, batch=batch) is not None
     assert not batch.open  # neither used it: queue.join committed on its own
+
+
+def test_audit_and_replay_rows_are_written_at_the_commit_for_kept_calls_only(
+        centre: Centre) -> None:
+    from core.models.audit import AuditRecord
+    from hub.models import RequestRecord
+
+    def rows() -> tuple[list[str], list[str]]:
+        with centre.session() as s:
+            return (list(s.scalars(select(AuditRecord.action).where(
+                        AuditRecord.action.like("lease.%")).order_by(AuditRecord.id))),
+                    list(s.scalars(select(RequestRecord.request_id)
+                                   .order_by(RequestRecord.request_id))))
+
+    batch = WriteBatch(centre.hub.engine)
+    lease = centre.hub.call(ENG, "leases.checkout", {"feature": "vcs", "seats": 1},
+                            request_id="a", batch=batch)
+    with pytest.raises(RuntimeError), batch.savepoint():  # a call that failed half way
+        centre.hub.call(ENG2, "leases.checkout", {"feature": "vcs", "seats": 1},
+                        request_id="b", batch=batch)
+        raise RuntimeError("half way")
+    centre.hub.call(ENG, "leases.return", {"lease_id": lease["id"]}, request_id="c",
+                    batch=batch)
+    if centre.url.startswith("postgresql"):
+        assert rows() == ([], [])  # nothing yet, not even to another connection
+    batch.commit()
+    assert rows() == (["lease.checkout", "lease.return"], ["a", "c"])
+
+
+def test_a_gathered_write_that_fails_rolls_the_batch_back(centre: Centre) -> None:
+    """A replay record that fails at the commit (its request id taken meanwhile): nothing of
+    the batch is kept, and the calls can run again, each alone."""
+    from hub.models import RequestRecord
+
+    with centre.session() as s:
+        eng = s.scalar(select(User.id).where(User.login == ENG))
+    batch = WriteBatch(centre.hub.engine)
+    centre.hub.call(ENG2, "leases.checkout", {"feature": "vcs", "seats": 1}, batch=batch)
+    first = centre.hub.call(ENG, "leases.checkout", {"feature": "vcs", "seats": 1},
+                            request_id="twice", batch=batch)
+    batch.connection().execute(insert(RequestRecord).values(  # taken meanwhile
+        user_id=eng, request_id="twice", method="leases.checkout", result=first,
+        created_at=centre.clock.now))
+    with pytest.raises(IntegrityError):
+        batch.commit()
+    assert not batch.open and leases_of(centre) == []
+    again = centre.hub.call(ENG, "leases.checkout", {"feature": "vcs", "seats": 1},
+                            request_id="twice")
+    assert again["id"] != first["id"] and len(leases_of(centre)) == 1

@@ -143,3 +143,40 @@ def test_no_flush_wait_is_said_once_per_transaction(engine: Engine) -> None:
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(seen) == (2 if engine.dialect.name == "postgresql" else 0)
+
+
+def test_gathered_writes_run_together_before_the_commit(engine: Engine) -> None:
+    from core.rawsql import GatheredWrites
+
+    many: list[bool] = []
+
+    def count(_conn: Any, _cursor: Any, sql: str, _args: Any, _ctx: Any,
+              executemany: bool) -> None:
+        if sql.lstrip().upper().startswith("INSERT"):
+            many.append(executemany)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with engine.connect() as conn, conn.begin():
+            INSERT.execute_later(conn, {**ROW, "name": "now"})  # nothing gathers: at once
+            assert many == [False]
+            gathered = GatheredWrites(conn)
+            for name in ("g1", "g2"):
+                INSERT.execute_later(conn, {**ROW, "name": name})
+            mark = gathered.mark()
+            INSERT.execute_later(conn, {**ROW, "name": "dropped"})
+            gathered.drop_since(mark)  # a part rolled back
+            INSERT.execute_later(conn, {**ROW, "name": "g3", "kind": "odd"})  # other columns
+            assert many == [False]
+            gathered.run()
+            assert many == [False, True, True]
+            INSERT.execute_later(conn, {**ROW, "name": "after"})  # gathering has ended
+            names = conn.execute(select(things.c.name).order_by(things.c.id)).scalars().all()
+        with engine.connect() as conn, conn.begin():
+            GatheredWrites(conn)  # left over from a transaction that ended: not this one's
+        with engine.connect() as conn, conn.begin():
+            INSERT.execute_later(conn, {**ROW, "name": "later"})
+            assert conn.execute(select(things.c.name).where(things.c.name == "later")).first()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert names == ["now", "g1", "g2", "g3", "after"]
