@@ -270,6 +270,8 @@ class Broker:
                 data = os.read(conn.rfd, READ_CHUNK)
             else:
                 data, fds, _flags, _address = socket.recv_fds(conn.sock, READ_CHUNK, 2)
+                for fd in fds:  # never inherited by what a worker spawns (sbatch…)
+                    os.set_inheritable(fd, False)
                 conn.handed += fds
         except (BlockingIOError, InterruptedError):
             return

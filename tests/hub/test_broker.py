@@ -237,6 +237,14 @@ def test_the_relay_hands_sshd_s_pipes_to_the_broker(centre: SshCentre, broker: B
         answer = os.read(out_r, 65536)
         assert json.loads(answer.split(b"\n")[0])["result"]["login"] == "demo.student"
         assert thread.is_alive()  # the relay only waits while the broker answers
+        # The broker holds the pipe now, close-on-exec: nothing it spawns inherits it.
+        pipe = f"pipe:[{os.fstat(in_r).st_ino}]"
+        held = [fd for fd in os.listdir(f"/proc/{broker.proc.pid}/fd")
+                if os.readlink(f"/proc/{broker.proc.pid}/fd/{fd}") == pipe]
+        assert len(held) == 1
+        with open(f"/proc/{broker.proc.pid}/fdinfo/{held[0]}") as info:
+            flags = int(next(line for line in info if line.startswith("flags:")).split()[1], 8)
+        assert flags & os.O_CLOEXEC
     finally:
         os.close(in_w)  # the client has gone: the broker closes, the relay ends
         thread.join(timeout=15)
