@@ -6,7 +6,8 @@ PostgreSQL.
 The pairs are measured twice in one run: with the centre's broker (``chipcommons-hub broker``:
 the forced commands relay every connection to one process) and with one serve process per
 connection. Each connection first makes a few untimed pairs (desktops keep their connection
-open for hours; the figures are the steady state, not a process's first calls).
+open for hours; the figures are the steady state, not a process's first calls). On PostgreSQL
+the database is then analysed (``ANALYZE``), as autovacuum keeps a running centre's statistics.
 
 Run: .venv/bin/python bench/licensing.py [--clients 32] [--seconds 20] [--events 1000000]
      [--pg postgresql://…] [--skip-remote] [--skip-report]
@@ -123,7 +124,11 @@ def _client_process(centre: dict[str, Any], threads: int, seconds: float, ready:
 
 
 def remote_pairs(centre: dict[str, Any], clients: int, seconds: float,
-                 warm: int = WARM_PAIRS) -> dict[str, float]:
+                 warm: int = WARM_PAIRS, url: str | None = None) -> dict[str, float]:
+    """Checkout+return pairs from ``clients`` RemoteHub connections for ``seconds``. With
+    ``url`` (PostgreSQL), the database's statistics are brought up to date once every client
+    has warmed up, as autovacuum keeps a running centre's: the bench's database is minutes
+    old, and plans made while its tables were empty would otherwise stay for the whole run."""
     ctx = multiprocessing.get_context("spawn")
     procs_n = min(clients, 4)
     per = [clients // procs_n + (1 if i < clients % procs_n else 0) for i in range(procs_n)]
@@ -134,6 +139,8 @@ def remote_pairs(centre: dict[str, Any], clients: int, seconds: float,
         p.start()
     for _ in range(clients):  # every client connected before the clock starts
         ready.get(timeout=600)
+    if url is not None and url.startswith("postgresql"):
+        _analyze(url)
     go.set()
     latencies: list[float] = []
     calls: list[float] = []
@@ -149,6 +156,15 @@ def remote_pairs(centre: dict[str, Any], clients: int, seconds: float,
             "p50_ms": _percentile(latencies, 0.50), "p99_ms": _percentile(latencies, 0.99),
             "call_p50_ms": _percentile(calls, 0.50), "call_p99_ms": _percentile(calls, 0.99),
             "failures": failures}
+
+
+def _analyze(url: str) -> None:
+    engine = make_engine(url, pool=False)
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
 
 
 def _percentile(seconds: list[float], q: float) -> float:
@@ -272,10 +288,10 @@ def main() -> int:
                              f"{f:,.0f}"))
                 broker = services.BrokerProcess(url)
                 try:
-                    rb = remote_pairs(centre, args.clients, args.seconds)
+                    rb = remote_pairs(centre, args.clients, args.seconds, url=url)
                 finally:
                     broker.stop()
-                r = remote_pairs(centre, args.clients, args.seconds)
+                r = remote_pairs(centre, args.clients, args.seconds, url=url)
                 for label, got in (("with the centre's broker", rb),
                                    ("one serve process per connection", r)):
                     rows.append((backend, f"checkout+return via RemoteHub, {args.clients} "

@@ -36,6 +36,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from core import pgprepared
 from core.errors import DatabaseUnavailable
 
 NAMING = {
@@ -107,10 +108,18 @@ def make_engine(url: str, *, pool: bool = True, echo: bool = False) -> Engine:
         return engine
     kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
     if pool:
-        kwargs.update(pool_size=5, max_overflow=10)
+        # Last in, first out: the busiest connection stays in use (its prepared statements
+        # warm), and the others idle.
+        kwargs.update(pool_size=5, max_overflow=10, pool_use_lifo=True)
     else:
         kwargs["poolclass"] = NullPool
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "connect", _on_postgres_connect)
+    return engine
+
+
+def _on_postgres_connect(dbapi_conn: Any, _record: object) -> None:
+    pgprepared.keep_across_rollback(dbapi_conn)
 
 
 def _configure_sqlite(engine: Engine) -> None:

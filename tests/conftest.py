@@ -60,9 +60,11 @@ def pg_url(pg_admin_url: str) -> str:
 
 
 @pytest.fixture
-def fresh_pg_url(pg_admin_url: str) -> str:
-    """A fresh database for one test."""
-    return services.create_database(pg_admin_url, f"cc_{uuid.uuid4().hex[:12]}")
+def fresh_pg_url(pg_admin_url: str) -> Iterator[str]:
+    """A fresh database for one test, dropped after it (a shared server does not fill up)."""
+    name = f"cc_{uuid.uuid4().hex[:12]}"
+    yield services.create_database(pg_admin_url, name)
+    services.drop_database(pg_admin_url, name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

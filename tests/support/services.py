@@ -98,6 +98,15 @@ def create_database(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
+def drop_database(admin_url: str, name: str) -> None:
+    """Drop a database made by :func:`create_database`, ending its sessions (a hub process a
+    test started may still hold one); a failure is left alone (the next run's name differs)."""
+    import psycopg
+
+    with contextlib.suppress(psycopg.Error), psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 # -- keys ----------------------------------------------------------------------------------------
 
 def write_keypair(path: Path, kind: str = "ed25519") -> str:
