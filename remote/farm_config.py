@@ -16,7 +16,7 @@ Example::
       unsafe: false
     backends: [rtl-sim, synth, pim, npu-scalesim]
     limits:
-      job:  {wall_time: 2h, memory: 4 GiB, output: 64 MiB, processes: 256}
+      job:  {wall_time: 2h, memory: 4 GiB, output: 64 MiB, processes: 256, disk: 8 GiB}
       user: {concurrent_jobs: 4, jobs_per_day: 200}
 
 Sizes are integers (bytes) or ``<number> <unit>`` with B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T…
@@ -164,6 +164,7 @@ class JobLimitsConfig(_Section):
     file_size: Size | None = 1 << 30
     processes: int = Field(default=256, gt=0)
     cpus: int = Field(default=1, gt=0)
+    disk: Size | None = 4 << 30
 
 
 class UserLimitsConfig(_Section):
@@ -218,7 +219,7 @@ class FarmConfig(_Section):
         return JobLimits(wall_seconds=wall_time or cap.wall_time,
                          memory_bytes=memory or cap.memory, output_bytes=cap.output,
                          file_bytes=cap.file_size, max_processes=cap.processes,
-                         cpus=cpus or cap.cpus)
+                         cpus=cpus or cap.cpus, disk_bytes=cap.disk)
 
 
 # --- YAML with line numbers -----------------------------------------------------------------

@@ -16,6 +16,12 @@ writes ``status.json`` with the outcome. Confinement:
   (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``), no core files, and output: stdout/stderr
   pass through the wrapper, which keeps the first ``output_bytes`` of each and discards the
   rest, so a chatty job is capped yet still finishes.
+* Disk (``disk_bytes``): the wrapper adds up what ``work/`` and ``out/`` hold (allocated
+  blocks) every second or so and stops a job over the limit (``runtime_error``, saying so); a
+  job can overshoot by what it writes between two looks, at most ``file_bytes`` per file. The
+  sandbox's ``/tmp`` is a tmpfs of at most ``disk_bytes`` (it lives in memory, which
+  ``RLIMIT_AS`` does not count), and the tmpfs mounts that hide host paths hold next to nothing
+  (bubblewrap 0.8's ``--size``; an older bwrap leaves them unsized).
 
 Without bubblewrap the wrapper refuses to run the job (``infrastructure_error``) unless the
 farm's config says ``unsafe: true``.
@@ -34,6 +40,7 @@ import ctypes
 import enum
 import errno
 import fcntl
+import functools
 import json
 import os
 import re
@@ -67,6 +74,8 @@ GiB = 1 << 30
 MiB = 1 << 20
 TAIL_BYTES = 64 * 1024
 KILL_DRAIN_SECONDS = 5.0
+DISK_CHECK_SECONDS = 1.0  # how often the wrapper adds up what the job stores (at least)
+EMPTY_TMPFS_BYTES = 1 * MiB  # the tmpfs mounts that hide host paths hold next to nothing
 PR_SET_PDEATHSIG = 1
 MEMORY_PATTERNS = re.compile(
     rb"MemoryError|Cannot allocate memory|std::bad_alloc|[Oo]ut of memory|"
@@ -138,6 +147,7 @@ class Limits:
     file_bytes: int | None = 1 * GiB
     max_processes: int = 256
     cpus: int = 1
+    disk_bytes: int | None = 4 * GiB
 
     @classmethod
     def from_dict(cls, raw: object) -> Limits:
@@ -154,7 +164,9 @@ class Limits:
                                optional=True),
             max_processes=_number(d, "max_processes", w, cls.max_processes, integer=True,
                                   minimum=0),
-            cpus=_number(d, "cpus", w, cls.cpus, integer=True, minimum=0))
+            cpus=_number(d, "cpus", w, cls.cpus, integer=True, minimum=0),
+            disk_bytes=_number(d, "disk_bytes", w, cls.disk_bytes, integer=True, minimum=0,
+                               optional=True))
 
 
 @dataclass(frozen=True)
@@ -468,6 +480,40 @@ def _job_env(ws: Workspace, job: JobFile | Job) -> dict[str, str]:
     return env
 
 
+@functools.lru_cache(maxsize=8)
+def bwrap_sizes_tmpfs(bwrap: str) -> bool:
+    """Whether this bubblewrap takes ``--size`` for a tmpfs (0.8 and later)."""
+    try:
+        shown = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=10,
+                               check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--size" in shown.stdout + shown.stderr
+
+
+def disk_usage(paths: Sequence[Path]) -> int:
+    """Bytes allocated to everything under ``paths`` (blocks: a sparse file counts what it
+    holds), symbolic links not followed; what vanishes or cannot be read meanwhile is
+    skipped."""
+    total = 0
+    stack = [str(p) for p in paths]
+    while stack:
+        top = stack.pop()
+        try:
+            with os.scandir(top) as entries:
+                for entry in entries:
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    total += st.st_blocks * 512
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+        except OSError:
+            continue
+    return total
+
+
 def build_bwrap_argv(bwrap: str, ws: Workspace, job: JobFile | Job, env: dict[str, str],
                      uid: int | None = None) -> list[str]:
     """The bubblewrap command line for ``job`` in ``ws`` (paths inside = paths outside).
@@ -482,12 +528,19 @@ def build_bwrap_argv(bwrap: str, ws: Workspace, job: JobFile | Job, env: dict[st
     else:
         argv += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
                  "--unshare-cgroup-try"]
+    sized = bwrap_sizes_tmpfs(bwrap)
+
+    def tmpfs(dest: str, size: int | None) -> list[str]:
+        return [*(["--size", str(size)] if sized and size else []), "--tmpfs", dest]
+
     argv += ["--hostname", "sandbox",
-             "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+             "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", *tmpfs("/tmp", job.limits.disk_bytes)]  # as a /tmp is
     for hidden in s.hide:
         if os.path.isdir(hidden) and not os.path.islink(hidden):
-            argv += ["--tmpfs", hidden]
-    argv += ["--tmpfs", str(ws.path.parent), "--perms", "0711", "--dir", str(ws.path)]
+            argv += tmpfs(hidden, EMPTY_TMPFS_BYTES)
+    argv += [*tmpfs(str(ws.path.parent), EMPTY_TMPFS_BYTES), "--perms", "0711", "--dir",
+             str(ws.path)]
     for extra in s.ro_binds:
         argv += ["--ro-bind-try", extra, extra]
     argv += ["--ro-bind", str(ws.inputs), str(ws.inputs),
@@ -525,6 +578,8 @@ class _Runner:
         self.out_bytes = {"stdout": 0, "stderr": 0}
         self.truncated = False
         self.stderr_tail = b""
+        self.disk_used: int | None = None  # what work/ and out/ held when found over the limit
+        self.disk_check_at = 0.0
         self.started = utcnow()
         self.t0 = time.monotonic()
 
@@ -619,6 +674,9 @@ class _Runner:
                 self.timed_out = not self.cancel.is_set
                 self._kill(proc, lease)
                 kill_at = now
+            elif kill_at is None and self._over_disk(now):
+                self._kill(proc, lease)
+                kill_at = now
             if kill_at is not None and now - kill_at > KILL_DRAIN_SECONDS:
                 break  # something outside the sandbox holds the pipes; stop waiting
             timeout = max(0.0, min(deadline - now, 0.5)) if kill_at is None else 0.2
@@ -649,6 +707,9 @@ class _Runner:
                     self.timed_out = not self.cancel.is_set
                     self._kill(proc, lease)
                     kill_at = now
+                elif kill_at is None and self._over_disk(now):
+                    self._kill(proc, lease)
+                    kill_at = now
                 step = max(0.0, min(deadline - now, 0.5)) if kill_at is None else 0.05
                 if exited is None:
                     time.sleep(min(step, 0.05))
@@ -658,7 +719,24 @@ class _Runner:
             if exited is not None:
                 os.close(exited)
         proc.returncode = os.waitstatus_to_exitcode(wstatus)
+        if self.disk_used is None and not self.cancel.is_set and not self.timed_out:
+            self.disk_check_at = 0.0  # what it left when it ended counts too
+            self._over_disk(time.monotonic())
         return self._status(proc.returncode, rusage, bwrap is not None)
+
+    def _over_disk(self, now: float) -> bool:
+        """Whether work/ and out/ hold more than the disk limit (looked at every
+        :data:`DISK_CHECK_SECONDS` or so; less often when a look takes long)."""
+        most = self.job.limits.disk_bytes
+        if most is None or now < self.disk_check_at:
+            return False
+        used = disk_usage((self.ws.work, self.ws.out))
+        spent = time.monotonic() - now
+        self.disk_check_at = time.monotonic() + max(DISK_CHECK_SECONDS, 20 * spent)
+        if used > most:
+            self.disk_used = used
+            return True
+        return False
 
     def _pump(self, sel: selectors.BaseSelector, fd: int, stream: str,
               logs: dict[str, int]) -> None:
@@ -713,6 +791,10 @@ class _Runner:
             return finish(RunOutcome.TIME_LIMIT,
                           f"killed at the wall-time limit of {lim.wall_seconds:g} s" + note,
                           **extra)
+        if self.disk_used is not None:
+            return finish(RunOutcome.RUNTIME_ERROR,
+                          f"stopped: its work and out folders held {self.disk_used} bytes, over "
+                          f"the disk limit of {lim.disk_bytes} bytes" + note, **extra)
         if exit_code == 0:
             return finish(RunOutcome.SUCCESS, "ok" + note, **extra)
         if lim.memory_bytes is not None and MEMORY_PATTERNS.search(self.stderr_tail):

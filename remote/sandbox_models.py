@@ -28,6 +28,7 @@ class JobLimits(BaseModel):
     file_bytes: int | None = Field(default=Limits.file_bytes, gt=0)
     max_processes: int = Field(default=Limits.max_processes, gt=0)
     cpus: int = Field(default=Limits.cpus, gt=0)
+    disk_bytes: int | None = Field(default=Limits.disk_bytes, gt=0)
 
 
 class SandboxSettings(BaseModel):

@@ -35,7 +35,7 @@ FULL = textwrap.dedent("""\
       hide: [/home, /root]
     backends: [rtl-sim, synth, pim, npu-scalesim, "command:vcs"]
     limits:
-      job: {wall_time: 1h30m, memory: 4 GiB, output: 64 MiB, processes: 128}
+      job: {wall_time: 1h30m, memory: 4 GiB, output: 64 MiB, processes: 128, disk: 2 GiB}
       user: {concurrent_jobs: 3, jobs_per_day: 50}
 """)
 
@@ -59,6 +59,7 @@ def test_full_config_parses(tmp_path: Path) -> None:
     limits = cfg.job_limits(wall_time=600)
     assert limits.wall_seconds == 600 and limits.memory_bytes == 4 << 30
     assert limits.max_processes == 128
+    assert limits.disk_bytes == 2 << 30
     with pytest.raises(LimitExceeded):
         cfg.job_limits(memory=8 << 30)
     sched = make_scheduler(cfg)
@@ -73,6 +74,10 @@ def test_minimal_local_config_has_defaults() -> None:
     assert cfg.scheduler.max_concurrent == 3
     assert not cfg.sandbox.unsafe
     assert cfg.limits.job.wall_time == 3600
+    assert cfg.job_limits().disk_bytes == 4 << 30
+    unlimited = parse_farm_config("scheduler: {type: local}\nworkspace: {root: /var/lib/cc}\n"
+                                  "limits: {job: {disk: null}}\n")
+    assert unlimited.job_limits().disk_bytes is None
     sched = make_scheduler(cfg)
     assert isinstance(sched, LocalScheduler) and sched.max_concurrent == 3
 

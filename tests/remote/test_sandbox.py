@@ -14,6 +14,8 @@ from remote.sandbox import (
     RunOutcome,
     SandboxSettings,
     build_bwrap_argv,
+    bwrap_sizes_tmpfs,
+    disk_usage,
     read_status,
     reap_orphan_sandbox,
     run_job,
@@ -316,3 +318,80 @@ def test_orphaned_sandbox_processes_are_reaped(make_job: MakeJob,
     assert sandbox_processes() == 0
     outside = sandbox_settings.model_copy(update={"uid_first": 1, "uid_count": 10})
     assert not reap_orphan_sandbox(ws, outside)  # never sweeps a uid outside the range
+
+
+# -- disk ------------------------------------------------------------------------------------
+
+FILL_WORK = ("import os, time\nblock = b'z' * (1 << 20)\ni = 0\n"
+             "while True:\n"
+             "    with open(f'f{i}.bin', 'wb') as f:\n        f.write(block)\n"
+             "    i += 1\n    time.sleep(0.01)\n")
+
+
+def test_job_filling_its_workspace_is_stopped_at_the_disk_limit(make_job: MakeJob) -> None:
+    """Many files, each under the file-size limit: the wrapper adds them up and stops it."""
+    ws = make_job("diskhog-1", [JOB_PYTHON, "-I", "-c", FILL_WORK], disk_bytes=8 << 20,
+                  wall_seconds=60)
+    t0 = time.monotonic()
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.RUNTIME_ERROR, ws_logs(ws)
+    assert "disk limit of 8388608 bytes" in status.message
+    assert time.monotonic() - t0 < 20  # stopped, not left to the wall time
+    held = disk_usage([ws.work, ws.out])
+    assert 8 << 20 < held < 400 << 20  # over the limit by what a second of writing adds
+
+
+def test_job_within_the_disk_limit_succeeds(make_job: MakeJob) -> None:
+    script = "open('a.bin', 'wb').write(b'a' * (2 << 20))\n"
+    ws = make_job("diskok-1", [JOB_PYTHON, "-I", "-c", script], disk_bytes=8 << 20)
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.SUCCESS, status.message
+
+
+def test_what_a_quick_job_leaves_counts_too(make_job: MakeJob) -> None:
+    """Written and gone before the first look: the look after the exit still sees it."""
+    script = ("import os\nout = os.environ['CHIPCOMMONS_OUT']\n"
+              "for i in range(12):\n"
+              "    open(f'{out}/r{i}.bin', 'wb').write(b'r' * (1 << 20))\n")
+    ws = make_job("diskquick-1", [JOB_PYTHON, "-I", "-c", script], disk_bytes=4 << 20)
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.RUNTIME_ERROR
+    assert "disk limit" in status.message
+
+
+def test_sandbox_tmp_is_a_tmpfs_no_bigger_than_the_disk_limit(make_job: MakeJob) -> None:
+    """/tmp lives in memory (RLIMIT_AS does not count it): it is sized to the disk limit."""
+    assert bwrap_sizes_tmpfs("bwrap"), "CI installs bubblewrap >= 0.8"
+    script = ("import sys\ntry:\n"
+              "    with open('/tmp/big.bin', 'wb') as f:\n"
+              "        for _ in range(32):\n            f.write(b't' * (1 << 20))\n"
+              "except OSError as exc:\n    print('FULL', exc.errno)\n    sys.exit(0)\n"
+              "print('WROTE ALL')\n")
+    ws = make_job("tmpfull-1", [JOB_PYTHON, "-I", "-c", script], disk_bytes=4 << 20)
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.SUCCESS, ws_logs(ws)
+    assert read_log(ws, "stdout", 0, 1000)[0].decode().split() == ["FULL", "28"]  # ENOSPC
+
+
+def test_tmpfs_mounts_carry_their_sizes(make_job: MakeJob) -> None:
+    ws = make_job("sizes-1", ["true"], disk_bytes=5 << 20)
+    argv = build_bwrap_argv("bwrap", ws, JobFile.read(ws), {}, uid=62101)
+    sized = {argv[i + 3]: int(argv[i + 1]) for i, a in enumerate(argv)
+             if a == "--size" and argv[i + 2] == "--tmpfs"}
+    assert sized["/tmp"] == 5 << 20
+    assert sized[str(ws.path.parent)] == 1 << 20
+    assert all(size == 1 << 20 for path, size in sized.items() if path != "/tmp")
+    unlimited = make_job("sizes-2", ["true"], disk_bytes=None)
+    argv = build_bwrap_argv("bwrap", unlimited, JobFile.read(unlimited), {}, uid=62101)
+    assert argv[argv.index("/tmp") - 1] == "--tmpfs"  # unsized: the kernel's default
+
+
+def test_disk_usage_counts_blocks_not_links(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a").write_bytes(b"x" * (1 << 20))
+    with open(tmp_path / "sparse", "wb") as f:
+        f.truncate(1 << 30)  # a gigabyte of holes holds nothing
+    (tmp_path / "link").symlink_to("/usr")
+    used = disk_usage([tmp_path])
+    assert 1 << 20 <= used < 2 << 20
+    assert disk_usage([tmp_path / "missing"]) == 0
