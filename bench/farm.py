@@ -237,6 +237,20 @@ def bench_rush(hub: Hub, conf: Path, tmp: Path, n: int,
     ]
 
 
+def bench_round_trip(hub: Hub, n: int = 300) -> list[tuple[str, float, str]]:
+    """One statement to the centre's database and back (``SELECT 1``), median of ``n``: what
+    each of the accept's statements pays besides its own work. On a virtual machine whose
+    other CPU sleeps between calls, waking it dominates this (see the session notes)."""
+    times: list[float] = []
+    with hub.engine.connect() as conn:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            conn.exec_driver_sql("SELECT 1").scalar()
+            times.append(_ms(t0))
+    median = statistics.median(times)
+    return [("database round trip (SELECT 1), median", median, f"{median * 1000:.0f} us")]
+
+
 def _drop_database(admin_url: str, name: str) -> None:
     import psycopg
 
@@ -283,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         hub = _centre(tmp, "slurm", args.db, _farm_yaml(tmp / "slurm.yaml", root, conf))
         farm_for(hub)
         rows += bench_overhead(hub, conf, tmp, args.jobs)
+        rows += bench_round_trip(hub)
         rows += bench_rush(hub, conf, tmp, args.rush)
         subprocess.run(["scancel", "--name=cc-raw"], env={**os.environ, "SLURM_CONF": str(conf)},
                        check=False, capture_output=True)

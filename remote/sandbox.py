@@ -12,7 +12,9 @@ writes ``status.json`` with the outcome. Confinement:
   range (one uid per running job, held by a lock file). ``RLIMIT_NPROC`` is not enforced for
   root (nor for root mapped into a user namespace), so this is what contains a fork bomb.
 * Limits: wall time (the wrapper kills the sandbox at the deadline: ``time_limit``), memory
-  (``RLIMIT_AS``; an allocation failure reads as ``memory_limit``), processes
+  (a cgroup of the job's own where the wrapper can make one, :mod:`remote.memcgroup`: the
+  kernel's OOM killer ends the job, read as ``memory_limit``; elsewhere ``RLIMIT_AS``, where
+  an allocation failure reads as ``memory_limit``), processes
   (``RLIMIT_NPROC``), file size (``RLIMIT_FSIZE``), no core files, and output: stdout/stderr
   pass through the wrapper, which keeps the first ``output_bytes`` of each and discards the
   rest, so a chatty job is capped yet still finishes.
@@ -62,6 +64,8 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import InfrastructureError, InvalidInput
 from core.timeutil import utcnow
+from remote import memcgroup
+from remote.memcgroup import MemoryCgroup
 from remote.workspace import Workspace, write_json_atomic
 
 if TYPE_CHECKING:
@@ -587,14 +591,20 @@ class _Runner:
         return status_json(outcome, utcnow(), started=self.started, message=message,
                            wall_seconds=round(time.monotonic() - self.t0, 3), **kw)
 
-    def limits_preexec(self, nproc: int | None, parent: int) -> None:
+    def limits_preexec(self, nproc: int | None, parent: int,
+                       cgroup: MemoryCgroup | None) -> None:
         # If the wrapper dies (killed, OOM, reboot of the hub's session), take the sandbox
         # with it: bwrap's own --die-with-parent only ties the job to bwrap, not bwrap to us.
         _set_parent_death_signal(signal.SIGKILL)
         if os.getppid() != parent:  # the wrapper died before the line above took effect
             os._exit(1)
         lim = self.job.limits
-        if lim.memory_bytes is not None:
+        joined = False
+        if cgroup is not None:
+            with contextlib.suppress(OSError):
+                cgroup.join()
+                joined = True
+        if lim.memory_bytes is not None and not joined:
             resource.setrlimit(resource.RLIMIT_AS, (lim.memory_bytes, lim.memory_bytes))
         if lim.file_bytes is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (lim.file_bytes, lim.file_bytes))
@@ -639,15 +649,20 @@ class _Runner:
             argv = list(job.command)
             cwd = str(ws.work)
             run_env = env
+        cgroup = (MemoryCgroup.create(f"{memcgroup.PREFIX}{job.job_id}-{os.getpid()}",
+                                      job.limits.memory_bytes)
+                  if job.limits.memory_bytes is not None else None)
         try:
-            return self._supervise(argv, cwd, run_env, popen_kw, nproc, lease, bwrap)
+            return self._supervise(argv, cwd, run_env, popen_kw, nproc, lease, bwrap, cgroup)
         finally:
+            if cgroup is not None:
+                cgroup.remove()
             if lease is not None:
                 lease.release()
 
     def _supervise(self, argv: list[str], cwd: str, env: dict[str, str],
                    popen_kw: dict[str, object], nproc: int | None, lease: _UidLease | None,
-                   bwrap: str | None) -> dict[str, object]:
+                   bwrap: str | None, cgroup: MemoryCgroup | None) -> dict[str, object]:
         ws, lim = self.ws, self.job.limits
         logs = {s: os.open(ws.log(s), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
                            0o644) for s in ("stdout", "stderr")}
@@ -656,7 +671,7 @@ class _Runner:
             proc = subprocess.Popen(
                 argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, start_new_session=True, close_fds=True,
-                preexec_fn=lambda: self.limits_preexec(nproc, me), **popen_kw)  # type: ignore[call-overload]
+                preexec_fn=lambda: self.limits_preexec(nproc, me, cgroup), **popen_kw)  # type: ignore[call-overload]
         except OSError as exc:
             for fd in logs.values():
                 os.close(fd)
@@ -722,7 +737,8 @@ class _Runner:
         if self.disk_used is None and not self.cancel.is_set and not self.timed_out:
             self.disk_check_at = 0.0  # what it left when it ended counts too
             self._over_disk(time.monotonic())
-        return self._status(proc.returncode, rusage, bwrap is not None)
+        return self._status(proc.returncode, rusage, bwrap is not None,
+                            cgroup.oom_kills() if cgroup is not None else 0)
 
     def _over_disk(self, now: float) -> bool:
         """Whether work/ and out/ hold more than the disk limit (looked at every
@@ -770,7 +786,7 @@ class _Runner:
             lease.kill_all()
 
     def _status(self, code: int, rusage: resource.struct_rusage | None,
-                sandboxed: bool) -> dict[str, object]:
+                sandboxed: bool, oom_kills: int = 0) -> dict[str, object]:
         lim = self.job.limits
         exit_code: int | None = code if code >= 0 else None
         sig: int | None = -code if code < 0 else None
@@ -797,6 +813,10 @@ class _Runner:
                           f"the disk limit of {lim.disk_bytes} bytes" + note, **extra)
         if exit_code == 0:
             return finish(RunOutcome.SUCCESS, "ok" + note, **extra)
+        if oom_kills and lim.memory_bytes is not None:
+            return finish(RunOutcome.MEMORY_LIMIT, "the kernel stopped it at its memory limit "
+                          f"of {lim.memory_bytes} bytes (its cgroup's OOM killer)" + note,
+                          **extra)
         if lim.memory_bytes is not None and MEMORY_PATTERNS.search(self.stderr_tail):
             return finish(RunOutcome.MEMORY_LIMIT,
                           f"ran out of memory (limit {lim.memory_bytes} bytes)" + note, **extra)

@@ -9,6 +9,9 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
+from remote import memcgroup
 from remote.sandbox import (
     JobFile,
     RunOutcome,
@@ -395,3 +398,71 @@ def test_disk_usage_counts_blocks_not_links(tmp_path: Path) -> None:
     used = disk_usage([tmp_path])
     assert 1 << 20 <= used < 2 << 20
     assert disk_usage([tmp_path / "missing"]) == 0
+
+
+# -- memory: a cgroup of the job's own -----------------------------------------------------------
+
+RESERVE = ("import mmap\n"
+           "m = mmap.mmap(-1, 8 << 30, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)\n"
+           "for i in range(0, 64 << 20, 4096):\n    m[i] = 1\n"
+           "print('reserved 8 GiB, used 64 MiB')\n")
+
+
+def test_memory_is_limited_by_a_cgroup_where_the_wrapper_can_make_one(
+        make_job: MakeJob) -> None:
+    """A tool that reserves far more address space than it uses runs under a cgroup limit
+    (RLIMIT_AS would refuse it); one that really uses too much is stopped by the kernel."""
+    cgroups = memcgroup.available()  # root with a memory controller (CI: cgroup v1)
+    ws = make_job("reserve-1", [JOB_PYTHON, "-I", "-c", RESERVE], memory_bytes=512 << 20)
+    status = run_job(ws)
+    if cgroups:
+        assert status.outcome == RunOutcome.SUCCESS, ws_logs(ws)
+    else:  # RLIMIT_AS: the reservation itself fails
+        assert status.outcome != RunOutcome.SUCCESS
+    hog = ("block = []\n"
+           "while True:\n    block.append(b'h' * (16 << 20))\n")
+    ws = make_job("hog-2", [JOB_PYTHON, "-I", "-c", hog], memory_bytes=256 << 20)
+    status = run_job(ws)
+    assert status.outcome == RunOutcome.MEMORY_LIMIT, ws_logs(ws)
+    if cgroups:
+        assert "OOM killer" in status.message
+    leftovers = [p for _, parent in memcgroup._own_paths() if parent.is_dir()
+                 for job in ("reserve-1", "hog-2")
+                 for p in parent.glob(f"{memcgroup.PREFIX}{job}-*")]
+    assert leftovers == []  # each job's cgroup is removed with it
+
+
+def test_memory_cgroup_parts(tmp_path: Path) -> None:
+    if not memcgroup.available():
+        assert memcgroup.MemoryCgroup.create("chipcommons-unit", 64 << 20) is None
+        return
+    group = memcgroup.MemoryCgroup.create("chipcommons-unit", 64 << 20)
+    assert group is not None and group.path.is_dir() and group.oom_kills() == 0
+    child = subprocess.Popen(["sleep", "30"], preexec_fn=group.join)
+    try:
+        assert str(child.pid) in group.procs.read_text().split()
+    finally:
+        assert group.remove()  # kills what is left, then goes
+        child.wait(timeout=10)
+    assert not group.path.exists()
+
+
+def test_cgroups_left_by_killed_wrappers_are_removed() -> None:
+    if not memcgroup.available():
+        return
+    stale = memcgroup.MemoryCgroup.create("chipcommons-stale-1", 64 << 20)
+    assert stale is not None
+    busy = memcgroup.MemoryCgroup.create("chipcommons-busy-1", 64 << 20)
+    assert busy is not None
+    child = subprocess.Popen(["sleep", "30"], preexec_fn=busy.join)
+    try:
+        fresh = memcgroup.MemoryCgroup.create("chipcommons-fresh-1", 64 << 20)
+        assert fresh is not None
+        assert not stale.path.exists()  # empty: removed
+        assert busy.path.exists()  # a job runs in it: kept
+        fresh.remove()
+    finally:
+        busy.remove()
+        child.wait(timeout=10)
+    with pytest.raises(ValueError):
+        memcgroup.MemoryCgroup.create("../escape", 1)
