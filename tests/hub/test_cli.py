@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from remote import memcgroup
+from remote.sandbox import bwrap_sizes_tmpfs
+
 HUB = str(Path(sys.executable).with_name("chipcommons-hub"))
 CLIENT = str(Path(sys.executable).with_name("chipcommons"))
 
@@ -44,3 +47,29 @@ def test_embedded_centre_is_created_with_demo_data_on_first_run() -> None:
     result = run(CLIENT, "whoami", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["login"] == "demo.engineer"
+
+
+def test_doctor_checks_the_centre_and_says_how_job_limits_are_enforced(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    assert run(HUB, "--db", url, "init").returncode == 0
+    result = run(HUB, "--db", url, "doctor", "--json")
+    assert result.returncode == 0, result.stderr
+    checks = {c["check"]: c for c in json.loads(result.stdout)}
+    assert checks["database"]["ok"] and checks["database"]["detail"] == "sqlite"
+    assert checks["schema"]["ok"]
+    assert checks["tool bwrap"]["ok"] and checks["tool sbatch"]["ok"]  # CI installs both
+    # what the doctor says is what the farm's wrapper will find (CI: root, cgroup v1, bwrap 0.8)
+    cgroups = memcgroup.available()
+    memory = checks["job memory limit"]
+    assert (memory["ok"], memory["required"]) == (cgroups, False)
+    assert (memory["detail"] == "a memory cgroup per job") is cgroups
+    assert checks["job /tmp size limit"]["ok"] is bwrap_sizes_tmpfs("bwrap")
+
+
+def test_doctor_fails_on_a_database_it_cannot_open(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'missing' / 'c.sqlite3'}"
+    result = run(HUB, "--db", url, "doctor", "--json")
+    assert result.returncode == 1
+    checks = {c["check"]: c for c in json.loads(result.stdout)}
+    assert not checks["database"]["ok"]
+    assert not checks["job memory limit"]["required"]  # reported, never failing the centre
