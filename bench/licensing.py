@@ -268,6 +268,7 @@ def main() -> int:
         pg_admin = cluster.url
     sshd = None if args.skip_remote else services.start_sshd(work / "sshd")
     rows: list[tuple[str, str, str]] = []
+    made: list[str] = []  # PostgreSQL databases made here, dropped at the end
     try:
         for backend in ("sqlite", "postgresql"):
             if args.only and backend != args.only:
@@ -278,7 +279,9 @@ def main() -> int:
                 if backend == "sqlite":
                     return f"sqlite:///{work / f'{tag}.sqlite3'}"
                 assert pg_admin is not None
-                return services.create_database(pg_admin, f"bench_{tag}_{uuid.uuid4().hex[:8]}")
+                name = f"bench_{tag}_{uuid.uuid4().hex[:8]}"
+                made.append(name)
+                return services.create_database(pg_admin, name)
 
             if sshd is not None:
                 url = fresh("pairs")
@@ -321,6 +324,9 @@ def main() -> int:
             sshd.stop()
         if cluster is not None:
             cluster.stop()
+        elif pg_admin is not None:
+            for name in made:
+                services.drop_database(pg_admin, name)
     width = max(len(r[1]) for r in rows) if rows else 10
     print(f"{'backend':<11} {'measure':<{width}} value")
     for backend, what, value in rows:

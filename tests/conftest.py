@@ -54,9 +54,11 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def pg_url(pg_admin_url: str) -> str:
-    """A fresh database for this test session."""
-    return services.create_database(pg_admin_url, f"chipcommons_test_{os.getpid()}")
+def pg_url(pg_admin_url: str) -> Iterator[str]:
+    """A fresh database for this test session, dropped at its end."""
+    name = f"chipcommons_test_{os.getpid()}"
+    yield services.create_database(pg_admin_url, name)
+    services.drop_database(pg_admin_url, name)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from hub.centre import open_engine
 from licensing import seats
 from licensing.models import Hold, Lease, QueueEntry
 from tests.licensing.conftest import Clock, make_centre
+from tests.support import services
 
 USERS = ("demo.engineer", "demo.engineer2", "demo.student", "demo.instructor")
 FEATURES = ("vcs", "scalesim-slot")
@@ -185,4 +186,8 @@ def test_seat_invariant_sqlite(tmp_path: Path) -> None:
 
 
 def test_seat_invariant_postgresql(pg_admin_url: str, tmp_path: Path) -> None:
-    _run(Backend(pg_admin_url, tmp_path), examples=10)
+    backend = Backend(pg_admin_url, tmp_path)
+    try:
+        _run(backend, examples=10)
+    finally:
+        services.drop_database(pg_admin_url, backend.template_name)
