@@ -251,13 +251,6 @@ def bench_round_trip(hub: Hub, n: int = 300) -> list[tuple[str, float, str]]:
     return [("database round trip (SELECT 1), median", median, f"{median * 1000:.0f} us")]
 
 
-def _drop_database(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=30)
@@ -289,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
 
         name = f"cc_bench_farm_{os.getpid()}"
         args.db = services.create_database(args.pg_server, name)
-        stops.append(lambda: _drop_database(args.pg_server, name))
+        stops.append(lambda: services.drop_database(args.pg_server, name))
     conf, stop = _start_slurm(args.slurm_dir)
     root = Path(tempfile.mkdtemp(prefix="cc-bench-farm-", dir="/tmp"))
     root.chmod(0o711)

@@ -19,7 +19,7 @@ does, after ``DROP``, ``ALTER``, ``DISCARD ALL`` and ``DEALLOCATE ALL``.
 
 psycopg offers no option for this, so the connection's prepared-statement manager is given a
 subclass that overrides two of its methods. If a psycopg release renames them, nothing is
-changed (and ``tests/core/test_pgprepared.py`` fails, so we hear of it).
+changed (and ``tests/hub/test_pgprepared.py`` fails, so we hear of it).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ if PrepareManager is not None:
         """psycopg's manager, except that a rollback leaves the prepared statements alone."""
 
         def clear(self) -> bool:
-            # psycopg calls this after every rollback; only _forget (below) really clears.
+            # psycopg calls this after every rollback; only _should_discard (below) clears.
             return False
 
         def _should_discard(  # type: ignore[override]

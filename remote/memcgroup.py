@@ -81,10 +81,9 @@ def _write(path: Path, value: str) -> None:
 class MemoryCgroup:
     """One job's memory cgroup (see the module)."""
 
-    def __init__(self, version: int, path: Path, limit: int) -> None:
+    def __init__(self, version: int, path: Path) -> None:
         self.version = version
         self.path = path
-        self.limit = limit
         self.procs = path / "cgroup.procs"
 
     @classmethod
@@ -100,7 +99,7 @@ class MemoryCgroup:
                 path.mkdir()
             except OSError:
                 continue
-            made = cls(version, path, limit)
+            made = cls(version, path)
             try:
                 if version == 1:
                     _write(path / "memory.limit_in_bytes", str(limit))

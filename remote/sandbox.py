@@ -685,11 +685,7 @@ class _Runner:
         kill_at: float | None = None
         while sel.get_map():
             now = time.monotonic()
-            if kill_at is None and (self.cancel.is_set or now >= deadline):
-                self.timed_out = not self.cancel.is_set
-                self._kill(proc, lease)
-                kill_at = now
-            elif kill_at is None and self._over_disk(now):
+            if kill_at is None and self._must_stop(now, deadline):
                 self._kill(proc, lease)
                 kill_at = now
             if kill_at is not None and now - kill_at > KILL_DRAIN_SECONDS:
@@ -718,11 +714,7 @@ class _Runner:
                 if pid:
                     break
                 now = time.monotonic()
-                if kill_at is None and (self.cancel.is_set or now >= deadline):
-                    self.timed_out = not self.cancel.is_set
-                    self._kill(proc, lease)
-                    kill_at = now
-                elif kill_at is None and self._over_disk(now):
+                if kill_at is None and self._must_stop(now, deadline):
                     self._kill(proc, lease)
                     kill_at = now
                 step = max(0.0, min(deadline - now, 0.5)) if kill_at is None else 0.05
@@ -739,6 +731,14 @@ class _Runner:
             self._over_disk(time.monotonic())
         return self._status(proc.returncode, rusage, bwrap is not None,
                             cgroup.oom_kills() if cgroup is not None else 0)
+
+    def _must_stop(self, now: float, deadline: float) -> bool:
+        """Whether the job must be killed now: cancelled, at its wall time (noted in
+        ``timed_out``) or over its disk limit (noted in ``disk_used``)."""
+        if self.cancel.is_set or now >= deadline:
+            self.timed_out = not self.cancel.is_set
+            return True
+        return self._over_disk(now)
 
     def _over_disk(self, now: float) -> bool:
         """Whether work/ and out/ hold more than the disk limit (looked at every
